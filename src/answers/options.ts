@@ -1,0 +1,91 @@
+// Every question the generator asks, as data: the prompt, the flag, the allowed values and the default
+// all come from this one table, so `--help`, validation, prompts and the answers file cannot drift apart.
+
+export const FRAMEWORKS = ['fastapi', 'flask', 'django'] as const;
+export const DATABASES = ['postgres', 'mysql', 'mariadb', 'sqlite', 'none'] as const;
+export const CACHES = ['redis', 'memcached', 'none'] as const;
+export const PROXIES = ['nginx', 'caddy', 'none'] as const;
+export const OBSERVABILITY = ['prometheus', 'grafana', 'otel', 'sentry'] as const;
+export const PYTHONS = ['3.13', '3.12', '3.14', '3.11'] as const;
+
+export type Framework = (typeof FRAMEWORKS)[number];
+export type Database = (typeof DATABASES)[number];
+export type Cache = (typeof CACHES)[number];
+export type Proxy = (typeof PROXIES)[number];
+export type Observability = (typeof OBSERVABILITY)[number];
+export type PythonVersion = (typeof PYTHONS)[number];
+
+export interface Answers {
+  name: string;
+  description: string;
+  framework: Framework;
+  database: Database;
+  cache: Cache;
+  proxy: Proxy;
+  observability: Observability[];
+  python: PythonVersion;
+  port: number;
+  registry: string;
+}
+
+export type AnswerKey = keyof Answers;
+
+interface BaseOption {
+  key: AnswerKey;
+  flag: string;
+  message: string;
+  help: string;
+}
+export interface TextOption extends BaseOption {
+  kind: 'text';
+}
+export interface NumberOption extends BaseOption {
+  kind: 'number';
+}
+export interface SelectOption extends BaseOption {
+  kind: 'select';
+  choices: readonly string[];
+}
+export interface MultiOption extends BaseOption {
+  kind: 'multi';
+  choices: readonly string[];
+}
+export type OptionSpec = TextOption | NumberOption | SelectOption | MultiOption;
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { key: 'name', flag: 'name', kind: 'text', message: 'Project name', help: 'distribution name, e.g. my-service (default: the target folder name)' },
+  { key: 'description', flag: 'description', kind: 'text', message: 'Short description', help: 'one line for README and pyproject.toml' },
+  { key: 'framework', flag: 'framework', kind: 'select', choices: FRAMEWORKS, message: 'Web framework', help: 'web framework' },
+  { key: 'database', flag: 'database', kind: 'select', choices: DATABASES, message: 'Database', help: 'database' },
+  { key: 'cache', flag: 'cache', kind: 'select', choices: CACHES, message: 'Cache', help: 'cache' },
+  { key: 'proxy', flag: 'proxy', kind: 'select', choices: PROXIES, message: 'Reverse proxy', help: 'reverse proxy in front of the app' },
+  { key: 'observability', flag: 'observability', kind: 'multi', choices: OBSERVABILITY, message: 'Observability', help: "comma-separated, or 'none'; grafana needs prometheus" },
+  { key: 'python', flag: 'python', kind: 'select', choices: PYTHONS, message: 'Python version of the image', help: 'Python of the Docker image' },
+  { key: 'port', flag: 'port', kind: 'number', message: 'Port the app listens on', help: 'port the app listens on inside its container' },
+  { key: 'registry', flag: 'registry', kind: 'text', message: 'Image repository for deploys', help: 'image repository the deploy script pushes to (default: a local image name)' },
+];
+
+/** Built-in defaults; `name` and `registry` depend on the folder and name, so they are filled in by `defaultsFor`. */
+export function defaultsFor(folderName: string): Answers {
+  const name = toDistributionName(folderName) || 'my-service';
+  return {
+    name,
+    description: 'A containerised Python web service',
+    framework: 'fastapi',
+    database: 'postgres',
+    cache: 'redis',
+    proxy: 'nginx',
+    observability: ['prometheus', 'grafana'],
+    python: '3.13',
+    port: 8000,
+    registry: name,
+  };
+}
+
+/** Best-effort normalisation of a folder name into a valid name, used only for the default. */
+export function toDistributionName(raw: string): string {
+  return raw
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+}

@@ -1,0 +1,95 @@
+// `yo pydocker` / `pydocker new`: thin Yeoman glue around resolve → plan → render.
+import { basename, resolve } from 'node:path';
+import type { Stats } from 'node:fs';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { UsageError } from '../../answers/errors.js';
+import { type Answers, type AnswerKey, OPTIONS } from '../../answers/options.js';
+import { finalizeAnswers, resolveAnswers } from '../../answers/resolve.js';
+import { AnswerError, checkName, checkPort, checkRegistry } from '../../answers/validate.js';
+import { plan } from '../../plan/plan.js';
+import { render, type RenderedFile } from '../../render/render.js';
+import { TEMPLATES_DIR } from '../../render/render.js';
+import { CONFIG_KEY, checkTargetFolder, readStoredAnswers } from './project-folder.js';
+import { promptQuestion } from './questions.js';
+
+type AppOptions = BaseOptions & Record<string, unknown> & { dir?: string; yes?: boolean; force?: boolean; interactive?: boolean };
+
+const EXECUTABLE = { stat: { mode: 0o755 } as Stats };
+
+export default class AppGenerator extends Generator<Record<string, unknown>, AppOptions> {
+  private answers!: Answers;
+  private files: RenderedFile[] = [];
+
+  constructor(args: string[], opts: Record<string, unknown>) {
+    super(args, opts as never, { customInstallTask: true } as never);
+    this.argument('dir', { type: String, required: false, description: 'Folder to generate into (its name is the default project name)' });
+    for (const o of OPTIONS) this.option(o.flag, { type: o.kind === 'number' ? Number : String, description: o.help });
+    this.option('yes', { type: Boolean, alias: 'y', description: 'Take the default for every answer not given' });
+    this.sourceRoot(TEMPLATES_DIR);
+  }
+
+  initializing(): void {
+    const dir = this.options.dir;
+    if (dir) this.destinationRoot(resolve(dir));
+    const stored = readStoredAnswers(this.destinationRoot());
+    const force = Boolean(this.options.force || (this.env as unknown as { options?: { force?: boolean } }).options?.force);
+    checkTargetFolder(this.destinationRoot(), stored !== undefined, force);
+    this.storedAnswers = stored;
+  }
+
+  private storedAnswers: Record<string, unknown> | undefined;
+
+  async prompting(): Promise<void> {
+    const flags: Record<string, unknown> = {};
+    for (const o of OPTIONS) {
+      const v = this.options[o.flag];
+      if (v !== undefined && v !== null && !(typeof v === 'number' && Number.isNaN(v))) flags[o.key] = v;
+    }
+    // The positional folder names the project, unless --name says otherwise or the project already has one.
+    const dir = this.options.dir;
+    if (dir && flags.name === undefined && this.storedAnswers?.name === undefined) flags.name = basename(resolve(dir));
+
+    const { proposed, missing } = resolveAnswers({
+      folderName: basename(this.destinationRoot()),
+      stored: this.storedAnswers,
+      flags,
+    });
+    const answers: Answers = { ...proposed };
+    const interactive = this.options.interactive ?? Boolean(process.stdin.isTTY);
+    if (missing.length > 0 && !this.options.yes) {
+      if (!interactive) {
+        throw new UsageError(
+          `no terminal to ask in, and these answers are missing: ${missing.map((k) => `--${flagOf(k)}`).join(', ')}.\n` +
+            'Give them as flags, or pass --yes to take the defaults (see --help).',
+        );
+      }
+      for (const key of missing) Object.assign(answers, await this.prompt(promptQuestion(key, answers) as never));
+    }
+    try {
+      this.answers = finalizeAnswers(answers);
+      this.files = render(plan(this.answers));
+    } catch (err) {
+      if (err instanceof AnswerError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+
+  writing(): void {
+    for (const f of this.files) this.fs.write(this.destinationPath(f.path), f.content, f.executable ? EXECUTABLE : undefined);
+    // Stored last, so a failure above leaves no state claiming the project was generated.
+    this.config.set('answers', this.answers);
+    this.config.set('version', 1);
+  }
+
+  end(): void {
+    const a = this.answers;
+    this.log(`\n${a.name} is ready (${a.framework}, ${a.database} database, ${a.cache} cache, ${a.proxy} proxy).`);
+    this.log('Next: cd into it and run `docker compose up --watch`; README.md explains dev, tests, deploy and rollback.');
+  }
+}
+
+function flagOf(key: AnswerKey): string {
+  return OPTIONS.find((o) => o.key === key)?.flag ?? key;
+}
+
+export { CONFIG_KEY, checkName, checkPort, checkRegistry };

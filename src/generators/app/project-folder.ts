@@ -1,0 +1,42 @@
+// Safety checks on the target folder, before anything is asked or written.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../../answers/errors.js';
+
+export const CONFIG_KEY = 'generator-pydocker';
+// Entries a fresh folder may already have without being "someone's files".
+const HARMLESS = new Set(['.git', '.DS_Store', '.idea', '.vscode']);
+
+/** Stored answers of an existing pydocker project, or undefined for a folder that is not one. */
+export function readStoredAnswers(dir: string): Record<string, unknown> | undefined {
+  const file = join(dir, '.yo-rc.json');
+  if (!existsSync(file)) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${file} is not valid JSON (${(err as Error).message}); fix or delete it, then run again`);
+  }
+  const entry = (data as Record<string, unknown> | null)?.[CONFIG_KEY];
+  if (entry === undefined) return undefined;
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw new UsageError(`${file}: "${CONFIG_KEY}" must be an object of answers; fix or delete it, then run again`);
+  }
+  const { answers } = entry as { answers?: unknown };
+  if (answers !== undefined && (typeof answers !== 'object' || answers === null || Array.isArray(answers))) {
+    throw new UsageError(`${file}: "${CONFIG_KEY}.answers" must be an object; fix or delete it, then run again`);
+  }
+  return (answers as Record<string, unknown> | undefined) ?? {};
+}
+
+/** Refuses a folder that holds someone's files but is not a pydocker project, unless forced. */
+export function checkTargetFolder(dir: string, isProject: boolean, force: boolean): void {
+  if (isProject || force || !existsSync(dir)) return;
+  const entries = readdirSync(dir).filter((e) => !HARMLESS.has(e));
+  if (entries.length === 0) return;
+  const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? ', …' : '');
+  throw new UsageError(
+    `${dir} already holds files (${shown}) and is not a pydocker project.\n` +
+      `Choose a new or empty folder (e.g. \`pydocker new my-service\`), or pass --force to generate into it anyway.`,
+  );
+}

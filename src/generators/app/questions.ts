@@ -1,0 +1,31 @@
+// Turns an option's description into an inquirer question, with the current proposal as its default.
+import { type Answers, type AnswerKey, OPTIONS } from '../../answers/options.js';
+import { checkName, checkPort, checkRegistry } from '../../answers/validate.js';
+
+const validators: Partial<Record<AnswerKey, (v: string) => true | string>> = {
+  name: (v) => checkName(v.trim()) ?? true,
+  registry: (v) => checkRegistry(v.trim()) ?? true,
+  port: (v) => checkPort(Number(v)) ?? true,
+};
+
+export function promptQuestion(key: AnswerKey, current: Answers): Record<string, unknown> {
+  const spec = OPTIONS.find((o) => o.key === key)!;
+  const value = current[key];
+  switch (spec.kind) {
+    case 'select':
+      return { type: 'select', name: key, message: spec.message, choices: [...spec.choices], default: value };
+    case 'multi':
+      return {
+        type: 'checkbox',
+        name: key,
+        message: spec.message,
+        choices: spec.choices.map((c) => ({ name: c, value: c, checked: (value as string[]).includes(c) })),
+        validate: (v: string[]) =>
+          v.includes('grafana') && !v.includes('prometheus') ? 'grafana needs prometheus: select both or drop grafana' : true,
+      };
+    case 'number':
+      return { type: 'input', name: key, message: spec.message, default: String(value), validate: validators[key], filter: (v: string) => Number(v) };
+    case 'text':
+      return { type: 'input', name: key, message: spec.message, default: String(value), validate: validators[key], filter: (v: string) => v.trim() };
+  }
+}

@@ -1,0 +1,126 @@
+// Builds the two compose models (development and production) from the components' services plus the
+// app's own services (web, migrate), which depend on what every other component contributed.
+import type { Answers } from '../answers/options.js';
+import type { ComposeService, Contribution, ServeSpec } from '../components/types.js';
+import type { ComposeModel } from './types.js';
+
+/** Where the code lives in the image; the dev container mounts the source over it. */
+export const APP_DIR = '/app';
+export const HEALTHCHECK_CMD = ['CMD', 'python', '-m', 'app.healthcheck'];
+
+type Mode = 'dev' | 'prod';
+
+function mergeEnv(contributions: Contribution[], mode: Mode): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const c of contributions) Object.assign(env, c.appEnv?.[mode]);
+  return env;
+}
+
+function dependsOn(contributions: Contribution[], withMigrate: boolean): Record<string, { condition: string }> {
+  const deps: Record<string, { condition: string }> = {};
+  for (const c of contributions) for (const s of c.appDependsOn ?? []) deps[s] = { condition: 'service_healthy' };
+  if (withMigrate) deps.migrate = { condition: 'service_completed_successfully' };
+  return deps;
+}
+
+function healthcheck(mode: Mode): Record<string, unknown> {
+  return {
+    test: HEALTHCHECK_CMD,
+    interval: mode === 'dev' ? '10s' : '15s',
+    timeout: '3s',
+    retries: 5,
+    start_period: '20s',
+    start_interval: '2s',
+  };
+}
+
+/** Production defaults every service gets unless its component already says otherwise. */
+function prodDefaults(service: ComposeService): ComposeService {
+  return {
+    restart: 'unless-stopped',
+    ...service,
+    security_opt: service.security_opt ?? ['no-new-privileges:true'],
+    logging: service.logging ?? { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } },
+  };
+}
+
+function withoutEmpty(service: ComposeService): ComposeService {
+  return Object.fromEntries(
+    Object.entries(service).filter(([, v]) => !(v && typeof v === 'object' && Object.keys(v).length === 0)),
+  );
+}
+
+function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[], mode: Mode): Record<string, ComposeService> {
+  const migrate = serve.migrateCommand !== undefined;
+  const environment = mergeEnv(contributions, mode);
+  const services: Record<string, ComposeService> = {};
+  const base: ComposeService =
+    mode === 'dev'
+      ? { build: { context: '.', target: 'dev' }, image: `${a.name}:dev` }
+      : { image: '${IMAGE:?set IMAGE to the image repository}:${TAG:?set TAG to the version to deploy}' };
+
+  if (migrate) {
+    services.migrate = withoutEmpty({
+      ...base,
+      command: serve.migrateCommand,
+      environment,
+      depends_on: dependsOn(contributions, false),
+      ...(mode === 'dev'
+        ? { volumes: ['./app:/app/app', ...sqliteVolume(contributions)] }
+        : { restart: 'no', read_only: true, tmpfs: ['/tmp'], volumes: sqliteVolume(contributions) }),
+    });
+  }
+
+  const web: ComposeService =
+    mode === 'dev'
+      ? {
+          ...base,
+          command: serve.devCommand,
+          environment,
+          ports: [`127.0.0.1:${a.port}:${a.port}`],
+          volumes: ['./app:/app/app', ...sqliteVolume(contributions)],
+          depends_on: dependsOn(contributions, migrate),
+          healthcheck: healthcheck(mode),
+          develop: {
+            watch: [
+              { action: 'sync', path: './app', target: '/app/app' },
+              { action: 'rebuild', path: './requirements.txt' },
+              { action: 'rebuild', path: './requirements-dev.txt' },
+            ],
+          },
+        }
+      : {
+          ...base,
+          environment,
+          // Without a proxy the app itself is the public entry point.
+          ...(a.proxy === 'none' ? { ports: [`${a.port}:${a.port}`] } : {}),
+          volumes: sqliteVolume(contributions),
+          depends_on: dependsOn(contributions, migrate),
+          healthcheck: healthcheck(mode),
+          read_only: true,
+          tmpfs: ['/tmp'],
+          cap_drop: ['ALL'],
+          stop_grace_period: '30s',
+          deploy: { resources: { limits: { cpus: '1.0', memory: '512M' }, reservations: { memory: '128M' } } },
+        };
+  services.web = withoutEmpty(web);
+  return services;
+}
+
+// SQLite keeps its file in a named volume shared by migrate and web; the component names it in appEnv.
+function sqliteVolume(contributions: Contribution[]): string[] {
+  return contributions.flatMap((c) => (c.volumes?.dev?.includes('sqlite-data') ? ['sqlite-data:/data'] : []));
+}
+
+export function buildCompose(a: Answers, serve: ServeSpec, contributions: Contribution[], mode: Mode): ComposeModel {
+  const services: Record<string, ComposeService> = appServices(a, serve, contributions, mode);
+  const volumes: Record<string, Record<string, unknown>> = {};
+  for (const c of contributions) {
+    for (const [name, service] of Object.entries(c.services?.[mode] ?? {})) services[name] = service;
+    for (const v of c.volumes?.[mode] ?? []) volumes[v] = {};
+  }
+  if (mode === 'prod') for (const name of Object.keys(services)) services[name] = prodDefaults(services[name]!);
+  const model: ComposeModel = { name: a.name, services };
+  if (Object.keys(volumes).length > 0) model.volumes = volumes;
+  return model;
+}

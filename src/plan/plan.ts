@@ -1,0 +1,57 @@
+// The planner: answers in, a complete description of the project out. Pure: no I/O, no randomness
+// (secrets are generated when files are rendered), so every combination can be planned and checked quickly.
+import type { Answers } from '../answers/options.js';
+import { AnswerError, checkAnswers } from '../answers/validate.js';
+import { COMPONENTS, componentIdsFor } from '../components/registry.js';
+import type { Contribution, EnvVar, PlanContext, ServeSpec } from '../components/types.js';
+import { buildCompose } from './compose.js';
+import type { StackPlan } from './types.js';
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+function mergeEnvVars(contributions: Contribution[]): EnvVar[] {
+  const byName = new Map<string, EnvVar>();
+  for (const c of contributions) for (const v of c.env ?? []) if (!byName.has(v.name)) byName.set(v.name, v);
+  return [...byName.values()];
+}
+
+export function plan(answers: Answers): StackPlan {
+  const problems = checkAnswers(answers);
+  if (problems.length > 0) throw new AnswerError(problems);
+
+  const ids = componentIdsFor(answers);
+  const chosen = COMPONENTS.filter((c) => ids.has(c.id));
+  for (const c of chosen) {
+    const missing = (c.requires ?? []).filter((r) => !ids.has(r));
+    if (missing.length > 0) problems.push(`${c.id} needs ${missing.join(', ')}; add it or remove ${c.id}`);
+  }
+  if (problems.length > 0) throw new AnswerError(problems);
+
+  const ctx: PlanContext = { answers, has: (id) => ids.has(id) };
+  const contributions = chosen.map((c) => c.contribute(ctx));
+  const serves = contributions.map((c) => c.serve).filter((s): s is ServeSpec => s !== undefined);
+  if (serves.length !== 1) throw new Error(`internal: expected exactly one framework to say how the app is served, got ${serves.length}`);
+  const serve = serves[0]!;
+
+  const all = <K extends keyof Contribution>(key: K) =>
+    contributions.flatMap((c) => (c[key] as unknown[] | undefined) ?? []) as NonNullable<Contribution[K]>;
+
+  return {
+    answers,
+    components: chosen.map((c) => c.id),
+    compose: {
+      dev: buildCompose(answers, serve, contributions, 'dev'),
+      prod: buildCompose(answers, serve, contributions, 'prod'),
+    },
+    env: mergeEnvVars(contributions),
+    requirements: unique(all('requirements')).sort(),
+    devRequirements: unique(all('devRequirements')).sort(),
+    buildPackages: unique(all('buildPackages')).sort(),
+    runtimePackages: unique(all('runtimePackages')).sort(),
+    readiness: unique(all('readiness')),
+    serve,
+    files: all('files'),
+  };
+}

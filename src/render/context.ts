@@ -1,0 +1,36 @@
+// What every template sees. Kept small and named plainly so templates read like the files they produce.
+import type { Answers } from '../answers/options.js';
+import { IMAGES, PY, pythonImage } from '../components/pins.js';
+import type { StackPlan } from '../plan/types.js';
+
+export interface TemplateContext {
+  answers: Answers;
+  plan: StackPlan;
+  /** Whether a component (e.g. 'postgres', 'nginx', 'sqlalchemy') is part of the project. */
+  has(id: string): boolean;
+  /** The name as a Python identifier (my-service -> my_service). */
+  pyName: string;
+  /** Human title (my-service -> My Service). */
+  title: string;
+  images: typeof IMAGES;
+  pins: typeof PY;
+  pythonImage: string;
+  /** Exec-form JSON array, as Dockerfile CMD wants it. */
+  execForm(argv: string[]): string;
+}
+
+export function templateContext(plan: StackPlan): TemplateContext {
+  const a = plan.answers;
+  const ids = new Set(plan.components);
+  return {
+    answers: a,
+    plan,
+    has: (id) => ids.has(id),
+    pyName: a.name.replace(/-/g, '_'),
+    title: a.name.split(/[-_]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' '),
+    images: IMAGES,
+    pins: PY,
+    pythonImage: pythonImage(a.python),
+    execForm: (argv) => JSON.stringify(argv),
+  };
+}

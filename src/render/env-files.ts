@@ -1,0 +1,30 @@
+// The three env files: `.env` (development, real random secrets), `.env.example` (documents every variable)
+// and `.env.prod.example` (placeholders for production). All come from the planned variables.
+import type { EnvVar } from '../components/types.js';
+
+export type SecretSource = () => string;
+
+function block(vars: EnvVar[], value: (v: EnvVar) => string, note: (v: EnvVar) => string): string {
+  return vars.map((v) => `# ${v.description}${note(v)}\n${v.name}=${value(v)}\n`).join('\n');
+}
+
+export function envFiles(name: string, vars: EnvVar[], secret: SecretSource): Record<string, string> {
+  const devVars = vars.filter((v) => !v.prodOnly);
+  const isSecret = (v: EnvVar) => typeof v.dev !== 'string';
+  const dev = block(devVars, (v) => (typeof v.dev === 'string' ? v.dev : secret()), () => '');
+  const example = block(
+    devVars,
+    (v) => (typeof v.dev === 'string' ? v.dev : ''),
+    (v) => (isSecret(v) ? ' (secret: the generator wrote a random one into .env; generate your own, e.g. `openssl rand -hex 24`)' : ''),
+  );
+  const prod = block(
+    vars,
+    (v) => v.prod ?? (typeof v.dev === 'string' ? v.dev : ''),
+    (v) => (v.requiredInProd ? ' (required)' : ''),
+  );
+  return {
+    '.env': `# Development settings for ${name}. Generated with random secrets; never commit this file.\n\n${dev}`,
+    '.env.example': `# Every variable the app and compose.yaml read, with its development value.\n# Copy to .env and fill in the secrets.\n\n${example}`,
+    '.env.prod.example': `# Production settings: copy to .env.prod on the server (never into the image or git),\n# fill in every value marked (required), then run scripts/deploy.sh.\n\n${prod}`,
+  };
+}

@@ -1,0 +1,83 @@
+// Renders a plan into the project's files, in memory. No disk writes here: the Yeoman generator (or a test)
+// decides what to do with the result, so a failure anywhere leaves nothing half-written.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
+import type { StackPlan } from '../plan/types.js';
+import { composeText } from './compose-file.js';
+import { templateContext } from './context.js';
+import { envFiles, type SecretSource } from './env-files.js';
+import { randomBytes } from 'node:crypto';
+
+export interface RenderedFile {
+  path: string;
+  content: string;
+  executable?: boolean;
+}
+
+/** The built-in templates folder; resolves the same from `src/render` and from `dist/render`. */
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
+
+export class TemplateError extends Error {
+  constructor(readonly template: string, cause: unknown) {
+    super(`template ${template} failed to render: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'TemplateError';
+  }
+}
+
+export interface RenderOptions {
+  /** Template folders searched in order; the built-in one is always searched last. */
+  templateRoots?: string[];
+  secret?: SecretSource;
+}
+
+export const randomSecret: SecretSource = () => randomBytes(24).toString('hex');
+
+function findTemplate(roots: string[], from: string): string {
+  for (const root of roots) {
+    const candidate = join(root, from);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new TemplateError(from, new Error(`not found in ${roots.join(', ')}`));
+}
+
+function requirementsText(title: string, pins: string[]): string {
+  return `# ${title}: exact pins, installed by the Dockerfile and CI.\n${pins.join('\n')}\n`;
+}
+
+export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFile[] {
+  const roots = [...(options.templateRoots ?? []), TEMPLATES_DIR];
+  const ctx = templateContext(plan);
+  const files: RenderedFile[] = [];
+
+  for (const spec of plan.files) {
+    const source = findTemplate(roots, spec.from);
+    const text = readFileSync(source, 'utf8');
+    let content = text;
+    if (spec.from.endsWith('.ejs')) {
+      try {
+        content = ejs.render(text, ctx, { filename: source, async: false });
+      } catch (err) {
+        throw new TemplateError(spec.from, err);
+      }
+    }
+    files.push({ path: spec.to, content, ...(spec.executable ? { executable: true } : {}) });
+  }
+
+  const a = plan.answers;
+  files.push(
+    { path: 'compose.yaml', content: composeText(plan.compose.dev, `Development stack for ${a.name}: docker compose up --watch\nSecrets come from .env (generated, git-ignored). Ports are published on 127.0.0.1 only.`) },
+    { path: 'compose.prod.yaml', content: composeText(plan.compose.prod, `Production stack for ${a.name}: deployed by scripts/deploy.sh with --env-file .env.prod.\nOnly the proxy is published; IMAGE and TAG select the image to run.`) },
+    { path: 'requirements.txt', content: requirementsText('Runtime dependencies', plan.requirements) },
+    { path: 'requirements-dev.txt', content: `-r requirements.txt\n${requirementsText('Development and CI tools', plan.devRequirements)}` },
+  );
+  for (const [path, content] of Object.entries(envFiles(a.name, plan.env, options.secret ?? randomSecret))) files.push({ path, content });
+
+  const seen = new Set<string>();
+  for (const f of files) {
+    if (seen.has(f.path)) throw new Error(`internal: two components write ${f.path}`);
+    seen.add(f.path);
+  }
+  return files.sort((x, y) => x.path.localeCompare(y.path));
+}
