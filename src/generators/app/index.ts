@@ -29,14 +29,15 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   initializing(): void {
-    const dir = this.options.dir;
-    if (dir) this.destinationRoot(resolve(dir));
-    const stored = readStoredAnswers(this.destinationRoot());
+    // The folder is only entered (and created) when writing, so bad input leaves nothing behind.
+    this.target = this.options.dir ? resolve(this.destinationRoot(), this.options.dir) : this.destinationRoot();
+    const stored = readStoredAnswers(this.target);
     const force = Boolean(this.options.force || (this.env as unknown as { options?: { force?: boolean } }).options?.force);
-    checkTargetFolder(this.destinationRoot(), stored !== undefined, force);
+    checkTargetFolder(this.target, stored !== undefined, force);
     this.storedAnswers = stored;
   }
 
+  private target = '';
   private storedAnswers: Record<string, unknown> | undefined;
 
   async prompting(): Promise<void> {
@@ -50,7 +51,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     if (dir && flags.name === undefined && this.storedAnswers?.name === undefined) flags.name = basename(resolve(dir));
 
     const { proposed, missing } = resolveAnswers({
-      folderName: basename(this.destinationRoot()),
+      folderName: basename(this.target),
       stored: this.storedAnswers,
       flags,
     });
@@ -75,6 +76,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   writing(): void {
+    if (this.target !== this.destinationRoot()) this.destinationRoot(this.target);
     for (const f of this.files) this.fs.write(this.destinationPath(f.path), f.content, f.executable ? EXECUTABLE : undefined);
     // Stored last, so a failure above leaves no state claiming the project was generated.
     this.config.set('answers', this.answers);

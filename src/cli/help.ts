@@ -1,0 +1,31 @@
+// `pydocker --help`: built from the same options table as the prompts and validation.
+import { OPTIONS } from '../answers/options.js';
+
+export function helpText(version: string): string {
+  const lines = [
+    `pydocker ${version}: scaffold a containerised Python web service`,
+    '',
+    'Usage:',
+    '  pydocker new [dir] [options]     generate a project (same as `yo pydocker [dir]`)',
+    '  pydocker --help | --version',
+    '',
+    'Answers (each has a prompt; a flag answers it, --yes takes the default for the rest):',
+  ];
+  for (const o of OPTIONS) {
+    const values = 'choices' in o ? ` ${o.kind === 'multi' ? `${o.choices.join(',')}|none` : o.choices.join('|')}` : o.kind === 'number' ? ' <n>' : ' <text>';
+    lines.push(`  --${o.flag}${values}`.padEnd(58) + o.help);
+  }
+  lines.push(
+    '',
+    'Behaviour:',
+    '  -y, --yes                                               take the default for every answer not given',
+    '  --force                                                 overwrite changed files; generate into a non-empty folder',
+    '  --dry-run                                               show what would change, write nothing',
+    '  --skip-install                                          accepted for Yeoman compatibility (nothing is installed)',
+    '  -h, --help                                              this text',
+    '',
+    'Without a terminal every answer must be given as a flag, or --yes passed; otherwise the command exits 2.',
+    'Defaults: fastapi, postgres, redis, nginx, prometheus,grafana, Python 3.13, port 8000.',
+  );
+  return lines.join('\n');
+}

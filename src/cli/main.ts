@@ -1,0 +1,73 @@
+// The `pydocker` command: works as root and without a terminal (where `yo` cannot), runs the same generators.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { OPTIONS } from '../answers/options.js';
+import { helpText } from './help.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+class CliError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+  }
+}
+
+function parse(argv: string[]) {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    yes: { type: 'boolean', short: 'y' },
+    force: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    'skip-install': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+  };
+  for (const o of OPTIONS) options[o.flag] = { type: 'string' };
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\nRun \`pydocker --help\` for the options.`);
+  }
+}
+
+async function runNew(positionals: string[], values: Record<string, unknown>): Promise<void> {
+  if (positionals.length > 1) throw new CliError(`expected at most one folder, got: ${positionals.join(' ')}`);
+  // Loaded only when a project is generated: yeoman-environment dominates start-up time.
+  const [{ createEnv }, { default: AppGenerator }] = await Promise.all([
+    import('yeoman-environment'),
+    import('../generators/app/index.js'),
+  ]);
+  const env = createEnv({
+    force: Boolean(values.force),
+    dryRun: Boolean(values['dry-run']),
+    skipInstall: true,
+  } as never);
+  env.register(AppGenerator as never, { namespace: 'pydocker:app', resolved: new URL('../generators/app/index.js', import.meta.url).pathname } as never);
+  const generatorOptions: Record<string, unknown> = { yes: Boolean(values.yes), force: Boolean(values.force), skipInstall: true };
+  for (const o of OPTIONS) if (values[o.flag] !== undefined) generatorOptions[o.flag] = values[o.flag];
+  await env.run(['pydocker:app', ...positionals], generatorOptions as never);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parse(argv);
+    if (values.version) {
+      console.log(VERSION);
+      return 0;
+    }
+    const [command, ...rest] = positionals;
+    if (values.help || command === undefined || command === 'help') {
+      console.log(helpText(VERSION));
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    if (command === 'new') {
+      await runNew(rest, values);
+      return 0;
+    }
+    throw new CliError(`unknown command "${command}"; commands: new. Run \`pydocker --help\`.`);
+  } catch (err) {
+    const e = err as Error & { exitCode?: number };
+    console.error(`pydocker: ${e.message}`);
+    if (e.exitCode === undefined && process.env.PYDOCKER_DEBUG) console.error(e.stack);
+    return e.exitCode ?? 1;
+  }
+}
