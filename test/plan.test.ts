@@ -1,0 +1,146 @@
+// Planner behaviour for every value of every option, asserted on the compose models it builds.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type Answers, CACHES, DATABASES, FRAMEWORKS, OBSERVABILITY, PROXIES, defaultsFor } from '../src/answers/options.js';
+import type { ComposeService } from '../src/components/types.js';
+import { plan } from '../src/plan/plan.js';
+
+const base = (o: Partial<Answers> = {}): Answers => ({ ...defaultsFor('demo'), ...o });
+const svc = (s: ComposeService | undefined) => s as Record<string, any>;
+
+for (const framework of FRAMEWORKS) {
+  test(`framework ${framework}: dev reloads, prod runs the image command, migrate step`, () => {
+    const p = plan(base({ framework }));
+    const devCmd = svc(p.compose.dev.services.web).command.join(' ');
+    assert.match(devCmd, { fastapi: /uvicorn .*--reload/, flask: /flask .* run .*--debug/, django: /manage\.py runserver/ }[framework]);
+    assert.is(svc(p.compose.prod.services.web).command, undefined, 'prod uses the image CMD');
+    assert.match(p.serve.command.join(' '), /^gunicorn /);
+    const migrate = svc(p.compose.dev.services.migrate).command.join(' ');
+    assert.match(migrate, framework === 'django' ? /manage\.py migrate/ : /alembic upgrade head/);
+    assert.equal(svc(p.compose.dev.services.web).depends_on.migrate, { condition: 'service_completed_successfully' });
+    assert.is(p.components.includes('sqlalchemy'), framework !== 'django');
+  });
+}
+
+for (const database of DATABASES) {
+  test(`database ${database}: service, health, volume, wiring`, () => {
+    const p = plan(base({ database }));
+    const { dev, prod } = p.compose;
+    const webEnv = svc(dev.services.web).environment;
+    if (database === 'none') {
+      assert.is(dev.services.db, undefined);
+      assert.is(dev.services.migrate, undefined);
+      assert.is(webEnv.DATABASE_URL, undefined);
+      assert.is(svc(dev.services.web).depends_on.db, undefined);
+      return;
+    }
+    if (database === 'sqlite') {
+      assert.is(dev.services.db, undefined);
+      assert.match(webEnv.DATABASE_URL, /^sqlite:\/\/\/\/data\//);
+      assert.ok(svc(dev.services.web).volumes.includes('sqlite-data:/data'));
+      assert.ok(svc(prod.services.migrate).volumes.includes('sqlite-data:/data'));
+      assert.ok(prod.volumes && 'sqlite-data' in prod.volumes);
+      return;
+    }
+    const db = svc(dev.services.db);
+    assert.match(db.image, { postgres: /^postgres:\d+\.\d+/, mysql: /^mysql:\d+\.\d+\.\d+/, mariadb: /^mariadb:\d+\.\d+\.\d+/ }[database]);
+    assert.ok(db.healthcheck.test.length > 1);
+    assert.equal(svc(dev.services.web).depends_on.db, { condition: 'service_healthy' });
+    assert.equal(svc(dev.services.migrate).depends_on.db, { condition: 'service_healthy' });
+    const volume = String(db.volumes[0]).split(':')[0]!;
+    assert.ok(dev.volumes && volume in dev.volumes, 'named volume declared');
+    assert.ok(db.ports.every((p: string) => p.startsWith('127.0.0.1:')), 'dev ports on loopback only');
+    assert.is(svc(prod.services.db).ports, undefined, 'database not published in production');
+    assert.match(webEnv.DATABASE_URL, database === 'postgres' ? /^postgresql\+psycopg:\/\/.*@db:5432\// : /^mysql\+pymysql:\/\/.*@db:3306\//);
+    const secrets = p.env.filter((e) => typeof e.dev !== 'string').map((e) => e.name);
+    assert.ok(secrets.some((n) => n.endsWith('PASSWORD')), 'database password is a generated secret');
+  });
+}
+
+for (const cache of CACHES) {
+  test(`cache ${cache}: service, health, client wiring`, () => {
+    const p = plan(base({ cache }));
+    const web = svc(p.compose.dev.services.web);
+    if (cache === 'none') {
+      assert.is(p.compose.dev.services.cache, undefined);
+      assert.is(web.depends_on.cache, undefined);
+      assert.not.ok(p.readiness.includes('redis') || p.readiness.includes('memcached'));
+      return;
+    }
+    assert.ok(svc(p.compose.dev.services.cache).healthcheck);
+    assert.equal(web.depends_on.cache, { condition: 'service_healthy' });
+    assert.is(svc(p.compose.prod.services.cache).ports, undefined);
+    assert.ok(p.readiness.includes(cache));
+    assert.ok(cache === 'redis' ? web.environment.REDIS_URL : web.environment.MEMCACHED_SERVERS);
+  });
+}
+
+for (const proxy of PROXIES) {
+  test(`proxy ${proxy}: only the proxy is public in production`, () => {
+    const p = plan(base({ proxy }));
+    const prodWeb = svc(p.compose.prod.services.web);
+    if (proxy === 'none') {
+      assert.is(p.compose.prod.services.proxy, undefined);
+      assert.equal(prodWeb.ports, ['8000:8000']);
+      return;
+    }
+    const prodProxy = svc(p.compose.prod.services.proxy);
+    assert.ok(prodProxy.ports.includes('80:80') && prodProxy.ports.includes('443:443'));
+    assert.is(prodWeb.ports, undefined);
+    assert.equal(prodProxy.depends_on.web, { condition: 'service_healthy' });
+    assert.equal(svc(p.compose.dev.services.proxy).ports, ['127.0.0.1:8080:80']);
+  });
+}
+
+for (const o of OBSERVABILITY) {
+  test(`observability ${o}: contributes what it says`, () => {
+    const observability = o === 'grafana' ? (['prometheus', 'grafana'] as const) : ([o] as const);
+    const p = plan(base({ observability: [...observability] }));
+    const services = Object.keys(p.compose.dev.services);
+    const expected = { prometheus: 'prometheus', grafana: 'grafana', otel: 'otel-collector', sentry: undefined }[o];
+    if (expected) assert.ok(services.includes(expected), `${expected} in ${services}`);
+    if (o === 'sentry') assert.ok(p.env.some((e) => e.name === 'SENTRY_DSN'));
+    if (o === 'otel') assert.is(svc(p.compose.dev.services.web).environment.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://otel-collector:4318');
+  });
+}
+
+test('observability none: no monitoring services', () => {
+  const p = plan(base({ observability: [] }));
+  assert.equal(Object.keys(p.compose.dev.services).sort(), ['cache', 'db', 'migrate', 'proxy', 'web']);
+});
+
+test('port: published on loopback in dev, used by the app command', () => {
+  const p = plan(base({ port: 9123, framework: 'fastapi' }));
+  const web = svc(p.compose.dev.services.web);
+  assert.equal(web.ports, ['127.0.0.1:9123:9123']);
+  assert.ok(web.command.includes('9123'));
+});
+
+test('production web service is hardened', () => {
+  const web = svc(plan(base()).compose.prod.services.web);
+  assert.is(web.read_only, true);
+  assert.equal(web.cap_drop, ['ALL']);
+  assert.ok(web.security_opt.includes('no-new-privileges:true'));
+  assert.ok(web.deploy.resources.limits.memory);
+  assert.ok(web.logging.options['max-size']);
+  assert.match(web.image, /^\$\{IMAGE:\?.*\}:\$\{TAG:\?.*\}$/);
+  assert.is(web.restart, 'unless-stopped');
+});
+
+test('no image is latest or untagged', () => {
+  const p = plan(base({ observability: ['prometheus', 'grafana', 'otel', 'sentry'] }));
+  for (const model of [p.compose.dev, p.compose.prod]) {
+    for (const [name, s] of Object.entries(model.services)) {
+      const image = String(svc(s).image);
+      if (name === 'web' || name === 'migrate') continue;
+      assert.match(image, /:[\w.-]+$/, `${name} pinned`);
+      assert.not.match(image, /:latest$/);
+    }
+  }
+});
+
+test('planning is pure: same answers, same plan', () => {
+  assert.equal(plan(base()), plan(base()));
+});
+
+test.run();
