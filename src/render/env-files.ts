@@ -8,10 +8,24 @@ function block(vars: EnvVar[], value: (v: EnvVar) => string, note: (v: EnvVar) =
   return vars.map((v) => `# ${v.description}${note(v)}\n${v.name}=${value(v)}\n`).join('\n');
 }
 
-export function envFiles(name: string, vars: EnvVar[], secret: SecretSource): Record<string, string> {
+/** Reads KEY=VALUE lines of an existing env file (comments and blank lines ignored). */
+export function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+/**
+ * `existing` holds the values of a `.env` already in the project: secrets found there are kept, so running
+ * the generator again never rotates a password that a database volume was initialised with.
+ */
+export function envFiles(name: string, vars: EnvVar[], secret: SecretSource, existing: Record<string, string> = {}): Record<string, string> {
   const devVars = vars.filter((v) => !v.prodOnly);
   const isSecret = (v: EnvVar) => typeof v.dev !== 'string';
-  const dev = block(devVars, (v) => (typeof v.dev === 'string' ? v.dev : secret()), () => '');
+  const dev = block(devVars, (v) => (typeof v.dev === 'string' ? v.dev : existing[v.name] || secret()), () => '');
   const example = block(
     devVars,
     (v) => (typeof v.dev === 'string' ? v.dev : ''),

@@ -30,6 +30,8 @@ export interface RenderOptions {
   /** Template folders searched in order; the built-in one is always searched last. */
   templateRoots?: string[];
   secret?: SecretSource;
+  /** Values of the project's current `.env`, whose secrets are kept. */
+  existingEnv?: Record<string, string>;
 }
 
 export const randomSecret: SecretSource = () => randomBytes(24).toString('hex');
@@ -72,7 +74,7 @@ export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFi
     { path: 'requirements.txt', content: requirementsText('Runtime dependencies', plan.requirements) },
     { path: 'requirements-dev.txt', content: `-r requirements.txt\n${requirementsText('Development and CI tools', plan.devRequirements)}` },
   );
-  for (const [path, content] of Object.entries(envFiles(a.name, plan.env, options.secret ?? randomSecret))) files.push({ path, content });
+  for (const [path, content] of Object.entries(envFiles(a.name, plan.env, options.secret ?? randomSecret, options.existingEnv))) files.push({ path, content });
 
   const seen = new Set<string>();
   for (const f of files) {

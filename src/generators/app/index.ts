@@ -1,6 +1,7 @@
 // `yo pydocker` / `pydocker new`: thin Yeoman glue around resolve → plan → render.
 import { basename, resolve } from 'node:path';
-import type { Stats } from 'node:fs';
+import { existsSync, readFileSync, type Stats } from 'node:fs';
+import { parseEnvFile } from '../../render/env-files.js';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { UsageError } from '../../answers/errors.js';
 import { type Answers, type AnswerKey, OPTIONS } from '../../answers/options.js';
@@ -68,7 +69,9 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     }
     try {
       this.answers = finalizeAnswers(answers);
-      this.files = render(plan(this.answers));
+      const envPath = resolve(this.target, '.env');
+      const existingEnv = existsSync(envPath) ? parseEnvFile(readFileSync(envPath, 'utf8')) : {};
+      this.files = render(plan(this.answers), { existingEnv });
     } catch (err) {
       if (err instanceof AnswerError) throw new UsageError(err.message);
       throw err;

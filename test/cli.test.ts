@@ -1,0 +1,85 @@
+// The `pydocker` bin as users and CI run it: no terminal, exit codes, messages, nothing half-written.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { OPTIONS } from '../src/answers/options.js';
+
+const BIN = fileURLToPath(new URL('../bin/pydocker.js', import.meta.url));
+
+function pydocker(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_UPDATE_NOTIFIER: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const tmp = () => mkdtempSync(join(tmpdir(), 'pydocker-cli-'));
+
+test('--help lists every option with its allowed values', () => {
+  const r = pydocker(['--help'], tmp());
+  assert.is(r.code, 0);
+  for (const o of OPTIONS) {
+    assert.ok(r.out.includes(`--${o.flag}`), `--${o.flag} in help`);
+    if ('choices' in o) for (const c of o.choices) assert.ok(r.out.includes(c), `${c} in help`);
+  }
+  for (const flag of ['--yes', '--force', '--dry-run', '--skip-install']) assert.ok(r.out.includes(flag));
+});
+
+test('new --yes generates a project, as root and without a terminal', () => {
+  const cwd = tmp();
+  const r = pydocker(['new', 'orders', '--yes', '--framework', 'flask', '--database', 'sqlite'], cwd);
+  assert.is(r.code, 0, r.err);
+  const rc = JSON.parse(readFileSync(join(cwd, 'orders/.yo-rc.json'), 'utf8'))['generator-pydocker'].answers;
+  assert.is(rc.framework, 'flask');
+  assert.is(rc.database, 'sqlite');
+  assert.ok(existsSync(join(cwd, 'orders/compose.prod.yaml')));
+  assert.ok((readFileSync(join(cwd, 'orders/scripts/deploy.sh')) && true));
+});
+
+test('no terminal and answers missing: exit 2 naming them, nothing written', () => {
+  const cwd = tmp();
+  const r = pydocker(['new', 'orders', '--framework', 'django'], cwd);
+  assert.is(r.code, 2);
+  assert.match(r.err, /answers are missing: --description, --database, --cache/);
+  assert.equal(readdirSync(cwd), []);
+});
+
+test('bad values: exit 2 with the fix, nothing written', () => {
+  for (const [args, pattern] of [
+    [['new', 'x', '--yes', '--database', 'oracle'], /valid values: postgres, mysql, mariadb, sqlite, none/],
+    [['new', 'Bad_Name', '--yes'], /name "Bad_Name" is not valid/],
+    [['new', 'x', '--yes', '--observability', 'grafana'], /grafana needs prometheus/],
+    [['new', 'x', '--yes', '--registry', 'Not A Registry'], /not a valid image repository/],
+    [['new', 'x', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['launch'], /unknown command "launch"/],
+  ] as const) {
+    const cwd = tmp();
+    const r = pydocker([...args], cwd);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, pattern);
+    assert.equal(readdirSync(cwd), [], `nothing written for ${args.join(' ')}`);
+  }
+});
+
+test('a non-project folder with files is refused; --force generates into it and keeps the files', () => {
+  const cwd = tmp();
+  mkdirSync(join(cwd, 'legacy'));
+  writeFileSync(join(cwd, 'legacy/app.py'), 'print("mine")\n');
+  const refused = pydocker(['new', 'legacy', '--yes'], cwd);
+  assert.is(refused.code, 2);
+  assert.match(refused.err, /already holds files \(app\.py\)/);
+  assert.equal(readdirSync(join(cwd, 'legacy')), ['app.py']);
+  const forced = pydocker(['new', 'legacy', '--yes', '--force'], cwd);
+  assert.is(forced.code, 0, forced.err);
+  assert.is(readFileSync(join(cwd, 'legacy/app.py'), 'utf8'), 'print("mine")\n');
+});
+
+test('--dry-run writes nothing', () => {
+  const cwd = tmp();
+  const r = pydocker(['new', 'dry', '--yes', '--dry-run'], cwd);
+  assert.is(r.code, 0, r.err);
+  assert.not.ok(existsSync(join(cwd, 'dry/compose.yaml')));
+});
+
+test.run();
