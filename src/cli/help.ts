@@ -1,5 +1,6 @@
 // `pydocker --help`: built from the same options table as the prompts and validation.
 import { OPTIONS } from '../answers/options.js';
+import { ADDABLE_KINDS } from '../edit/add-kind.js';
 
 export function helpText(version: string): string {
   const lines = [
@@ -7,6 +8,8 @@ export function helpText(version: string): string {
     '',
     'Usage:',
     '  pydocker new [dir] [options]     generate a project (same as `yo pydocker [dir]`)',
+    '  pydocker add <kind> [options]    add a service to the project in this folder (same as `yo pydocker:service <kind>`)',
+    `                                   kinds: ${ADDABLE_KINDS.join(', ')}`,
     '  pydocker --help | --version',
     '',
     'Answers (each has a prompt; a flag answers it, --yes takes the default for the rest):',

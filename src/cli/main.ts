@@ -29,22 +29,22 @@ function parse(argv: string[]) {
   }
 }
 
-async function runNew(positionals: string[], values: Record<string, unknown>): Promise<void> {
-  if (positionals.length > 1) throw new CliError(`expected at most one folder, got: ${positionals.join(' ')}`);
-  // Loaded only when a project is generated: yeoman-environment dominates start-up time.
-  const [{ createEnv }, { default: AppGenerator }] = await Promise.all([
-    import('yeoman-environment'),
-    import('../generators/app/index.js'),
-  ]);
-  const env = createEnv({
-    force: Boolean(values.force),
-    dryRun: Boolean(values['dry-run']),
-    skipInstall: true,
-  } as never);
-  env.register(AppGenerator as never, { namespace: 'pydocker:app', resolved: new URL('../generators/app/index.js', import.meta.url).pathname } as never);
+const GENERATORS = {
+  new: { name: 'app', load: () => import('../generators/app/index.js') },
+  add: { name: 'service', load: () => import('../generators/service/index.js') },
+} as const;
+
+async function runGenerator(command: keyof typeof GENERATORS, positionals: string[], values: Record<string, unknown>): Promise<void> {
+  if (positionals.length > 1) throw new CliError(`expected at most one ${command === 'new' ? 'folder' : 'kind'}, got: ${positionals.join(' ')}`);
+  const { name, load } = GENERATORS[command];
+  // Loaded only when a generator runs: yeoman-environment dominates start-up time.
+  const [{ createEnv }, { default: Gen }] = await Promise.all([import('yeoman-environment'), load()]);
+  const env = createEnv({ force: Boolean(values.force), dryRun: Boolean(values['dry-run']), skipInstall: true } as never);
+  const namespace = `pydocker:${name}`;
+  env.register(Gen as never, { namespace, resolved: new URL(`../generators/${name}/index.js`, import.meta.url).pathname } as never);
   const generatorOptions: Record<string, unknown> = { yes: Boolean(values.yes), force: Boolean(values.force), skipInstall: true };
   for (const o of OPTIONS) if (values[o.flag] !== undefined) generatorOptions[o.flag] = values[o.flag];
-  await env.run(['pydocker:app', ...positionals], generatorOptions as never);
+  await env.run([namespace, ...positionals], generatorOptions as never);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -59,11 +59,14 @@ export async function main(argv: string[]): Promise<number> {
       console.log(helpText(VERSION));
       return command === undefined && !values.help ? 2 : 0;
     }
-    if (command === 'new') {
-      await runNew(rest, values);
+    if (command === 'new' || command === 'add') {
+      if (command === 'add' && OPTIONS.some((o) => values[o.flag] !== undefined)) {
+        throw new CliError('`pydocker add` takes a kind, not answers: the project\'s answers are in its .yo-rc.json');
+      }
+      await runGenerator(command, rest, values);
       return 0;
     }
-    throw new CliError(`unknown command "${command}"; commands: new. Run \`pydocker --help\`.`);
+    throw new CliError(`unknown command "${command}"; commands: new, add. Run \`pydocker --help\`.`);
   } catch (err) {
     const e = err as Error & { exitCode?: number };
     console.error(`pydocker: ${e.message}`);

@@ -2,7 +2,8 @@
 // and `.env.prod.example` (placeholders for production). All come from the planned variables.
 import type { EnvVar } from '../components/types.js';
 
-export type SecretSource = () => string;
+/** Makes a secret for the named variable. */
+export type SecretSource = (name: string) => string;
 
 function block(vars: EnvVar[], value: (v: EnvVar) => string, note: (v: EnvVar) => string): string {
   return vars.map((v) => `# ${v.description}${note(v)}\n${v.name}=${value(v)}\n`).join('\n');
@@ -25,7 +26,7 @@ export function parseEnvFile(text: string): Record<string, string> {
 export function envFiles(name: string, vars: EnvVar[], secret: SecretSource, existing: Record<string, string> = {}): Record<string, string> {
   const devVars = vars.filter((v) => !v.prodOnly);
   const isSecret = (v: EnvVar) => typeof v.dev !== 'string';
-  const dev = block(devVars, (v) => (typeof v.dev === 'string' ? v.dev : existing[v.name] || secret()), () => '');
+  const dev = block(devVars, (v) => (typeof v.dev === 'string' ? v.dev : existing[v.name] || secret(v.name)), () => '');
   const example = block(
     devVars,
     (v) => (typeof v.dev === 'string' ? v.dev : ''),
