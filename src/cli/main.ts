@@ -19,6 +19,9 @@ function parse(argv: string[]) {
     'dry-run': { type: 'boolean' },
     'skip-install': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
+    preset: { type: 'string' },
+    answers: { type: 'string' },
+    'print-answers': { type: 'boolean' },
     version: { type: 'boolean' },
   };
   for (const o of OPTIONS) options[o.flag] = { type: 'string' };
@@ -43,6 +46,9 @@ async function runGenerator(command: keyof typeof GENERATORS, positionals: strin
   const namespace = `pydocker:${name}`;
   env.register(Gen as never, { namespace, resolved: new URL(`../generators/${name}/index.js`, import.meta.url).pathname } as never);
   const generatorOptions: Record<string, unknown> = { yes: Boolean(values.yes), force: Boolean(values.force), skipInstall: true };
+  if (values.preset !== undefined) generatorOptions.preset = values.preset;
+  if (values.answers !== undefined) generatorOptions.answers = values.answers;
+  if (values['print-answers']) generatorOptions.printAnswers = true;
   for (const o of OPTIONS) if (values[o.flag] !== undefined) generatorOptions[o.flag] = values[o.flag];
   await env.run([namespace, ...positionals], generatorOptions as never);
 }
@@ -60,13 +66,17 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined && !values.help ? 2 : 0;
     }
     if (command === 'new' || command === 'add') {
-      if (command === 'add' && OPTIONS.some((o) => values[o.flag] !== undefined)) {
+      if (command === 'add' && (OPTIONS.some((o) => values[o.flag] !== undefined) || values.preset || values.answers)) {
         throw new CliError('`pydocker add` takes a kind, not answers: the project\'s answers are in its .yo-rc.json');
       }
       await runGenerator(command, rest, values);
       return 0;
     }
-    throw new CliError(`unknown command "${command}"; commands: new, add. Run \`pydocker --help\`.`);
+    if (command === 'preset') {
+      const { presetCommand } = await import('./preset-command.js');
+      return await presetCommand(rest, process.cwd());
+    }
+    throw new CliError(`unknown command "${command}"; commands: new, add, preset. Run \`pydocker --help\`.`);
   } catch (err) {
     const e = err as Error & { exitCode?: number };
     console.error(`pydocker: ${e.message}`);

@@ -51,13 +51,13 @@ export function updateProject(
   before: StackPlan,
   after: StackPlan,
   read: (path: string) => string | undefined,
-  options: { templateRoots?: string[] } = {},
+  options: { overlay?: string } = {},
 ): ProjectUpdate {
   // One secret per variable for this update, shared by both renders, so only new variables differ.
   const secrets = new Map<string, string>();
   const secret = (name: string) => secrets.get(name) ?? (secrets.set(name, randomBytes(24).toString('hex')), secrets.get(name)!);
   const existingEnv = parseEnvFile(read('.env') ?? '');
-  const renderOptions = { templateRoots: options.templateRoots, secret, existingEnv };
+  const renderOptions = { overlay: options.overlay, secret, existingEnv };
   const old = new Map(render(before, renderOptions).map((f) => [f.path, f]));
   const writes: RenderedFile[] = [];
   const manual: ManualStep[] = [];

@@ -5,7 +5,8 @@ import { AnswerError, checkAnswers } from '../answers/validate.js';
 import { COMPONENTS, componentIdsFor } from '../components/registry.js';
 import type { Contribution, EnvVar, PlanContext, ServeSpec } from '../components/types.js';
 import { buildCompose } from './compose.js';
-import type { StackPlan } from './types.js';
+import type { PlanPreset, StackPlan } from './types.js';
+import { presetContribution } from '../preset/contribution.js';
 
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
@@ -17,7 +18,7 @@ function mergeEnvVars(contributions: Contribution[]): EnvVar[] {
   return [...byName.values()];
 }
 
-export function plan(answers: Answers): StackPlan {
+export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
   const problems = checkAnswers(answers);
   if (problems.length > 0) throw new AnswerError(problems);
 
@@ -31,6 +32,7 @@ export function plan(answers: Answers): StackPlan {
 
   const ctx: PlanContext = { answers, has: (id) => ids.has(id) };
   const contributions = chosen.map((c) => c.contribute(ctx));
+  if (preset) contributions.push(presetContribution(preset.values));
   const serves = contributions.map((c) => c.serve).filter((s): s is ServeSpec => s !== undefined);
   if (serves.length !== 1) throw new Error(`internal: expected exactly one framework to say how the app is served, got ${serves.length}`);
   const serve = serves[0]!;
@@ -40,6 +42,7 @@ export function plan(answers: Answers): StackPlan {
 
   return {
     answers,
+    ...(preset ? { preset } : {}),
     components: chosen.map((c) => c.id),
     compose: {
       dev: buildCompose(answers, serve, contributions, 'dev'),

@@ -2,6 +2,7 @@
 import type { Answers } from '../answers/options.js';
 import { IMAGES, PY, pythonImage } from '../components/pins.js';
 import type { StackPlan } from '../plan/types.js';
+import type { PresetValues } from '../preset/load.js';
 
 export interface TemplateContext {
   answers: Answers;
@@ -17,6 +18,10 @@ export interface TemplateContext {
   pythonImage: string;
   /** Exec-form JSON array, as Dockerfile CMD wants it. */
   execForm(argv: string[]): string;
+  /** The team preset's name, version and values; empty values without a preset. */
+  preset: { name?: string; version?: string; values: PresetValues };
+  /** OCI labels for the image beyond the standard ones (from the preset). */
+  labels: Record<string, string>;
 }
 
 export function templateContext(plan: StackPlan): TemplateContext {
@@ -30,7 +35,10 @@ export function templateContext(plan: StackPlan): TemplateContext {
     title: a.name.split(/[-_]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' '),
     images: IMAGES,
     pins: PY,
-    pythonImage: pythonImage(a.python),
+    // A preset may replace the base image (e.g. the team's hardened, mirrored python image).
+    pythonImage: plan.preset?.values.baseImage ?? pythonImage(a.python),
+    preset: { name: plan.preset?.name, version: plan.preset?.version, values: plan.preset?.values ?? {} },
+    labels: plan.preset?.values.labels ?? {},
     execForm: (argv) => JSON.stringify(argv),
   };
 }

@@ -1,10 +1,11 @@
 // Renders a plan into the project's files, in memory. No disk writes here: the Yeoman generator (or a test)
 // decides what to do with the result, so a failure anywhere leaves nothing half-written.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { StackPlan } from '../plan/types.js';
+import type { FileSpec } from '../components/types.js';
 import { composeText } from './compose-file.js';
 import { templateContext } from './context.js';
 import { envFiles, type SecretSource } from './env-files.js';
@@ -27,8 +28,11 @@ export class TemplateError extends Error {
 }
 
 export interface RenderOptions {
-  /** Template folders searched in order; the built-in one is always searched last. */
-  templateRoots?: string[];
+  /**
+   * A preset's template overlay: a file at the path of a built-in template replaces it; any other file is
+   * added to every project (its path without `.ejs`).
+   */
+  overlay?: string;
   secret?: SecretSource;
   /** Values of the project's current `.env`, whose secrets are kept. */
   existingEnv?: Record<string, string>;
@@ -44,16 +48,31 @@ function findTemplate(roots: string[], from: string): string {
   throw new TemplateError(from, new Error(`not found in ${roots.join(', ')}`));
 }
 
+/** Overlay files that replace no built-in template: added to every project. */
+function overlayAdditions(overlay: string): FileSpec[] {
+  const out: FileSpec[] = [];
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(join(overlay, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(path);
+      else if (!existsSync(join(TEMPLATES_DIR, path))) out.push({ from: path, to: path.replace(/\.ejs$/, '') });
+    }
+  };
+  walk('');
+  return out.sort((a, b) => a.from.localeCompare(b.from));
+}
+
 function requirementsText(title: string, pins: string[]): string {
   return `# ${title}: exact pins, installed by the Dockerfile and CI.\n${pins.join('\n')}\n`;
 }
 
 export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFile[] {
-  const roots = [...(options.templateRoots ?? []), TEMPLATES_DIR];
+  const roots = options.overlay ? [options.overlay, TEMPLATES_DIR] : [TEMPLATES_DIR];
   const ctx = templateContext(plan);
   const files: RenderedFile[] = [];
+  const specs = [...plan.files, ...(options.overlay ? overlayAdditions(options.overlay) : [])];
 
-  for (const spec of plan.files) {
+  for (const spec of specs) {
     const source = findTemplate(roots, spec.from);
     const text = readFileSync(source, 'utf8');
     let content = text;
@@ -78,7 +97,9 @@ export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFi
 
   const seen = new Set<string>();
   for (const f of files) {
-    if (seen.has(f.path)) throw new Error(`internal: two components write ${f.path}`);
+    if (seen.has(f.path)) {
+      throw new TemplateError(f.path, new Error(`${f.path} is written twice; a preset overlay cannot add a file the generator builds from data (compose files, env files, requirements)`));
+    }
     seen.add(f.path);
   }
   return files.sort((x, y) => x.path.localeCompare(y.path));

@@ -7,6 +7,25 @@ export const CONFIG_KEY = 'generator-pydocker';
 // Entries a fresh folder may already have without being "someone's files".
 const HARMLESS = new Set(['.git', '.DS_Store', '.idea', '.vscode']);
 
+export interface StoredPreset {
+  name: string;
+  version: string;
+  source: string;
+}
+
+/** The preset recorded in a project's .yo-rc.json, if any (call after readStoredAnswers succeeded). */
+export function readStoredPreset(dir: string): StoredPreset | undefined {
+  const file = join(dir, '.yo-rc.json');
+  if (!existsSync(file)) return undefined;
+  const entry = (JSON.parse(readFileSync(file, 'utf8')) as Record<string, { preset?: StoredPreset }>)[CONFIG_KEY];
+  const preset = entry?.preset;
+  if (preset === undefined) return undefined;
+  if (typeof preset?.source !== 'string' || typeof preset.version !== 'string') {
+    throw new UsageError(`${file}: "${CONFIG_KEY}.preset" must have name, version and source; fix or remove it`);
+  }
+  return preset;
+}
+
 /** Stored answers of an existing pydocker project, or undefined for a folder that is not one. */
 export function readStoredAnswers(dir: string): Record<string, unknown> | undefined {
   const file = join(dir, '.yo-rc.json');

@@ -12,7 +12,9 @@ import { type ManualStep, updateProject } from '../../edit/update.js';
 import { plan } from '../../plan/plan.js';
 import type { RenderedFile } from '../../render/render.js';
 import { TEMPLATES_DIR } from '../../render/render.js';
-import { readStoredAnswers } from '../app/project-folder.js';
+import { readStoredAnswers, readStoredPreset } from '../app/project-folder.js';
+import { presetFor } from '../app/preset-for.js';
+import type { Preset } from '../../preset/load.js';
 import { basename } from 'node:path';
 
 type ServiceOptions = BaseOptions & Record<string, unknown> & { kind?: string; yes?: boolean; interactive?: boolean };
@@ -31,7 +33,9 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
     this.sourceRoot(TEMPLATES_DIR);
   }
 
-  initializing(): void {
+  private preset: Preset | undefined;
+
+  async initializing(): Promise<void> {
     const root = this.destinationRoot();
     const stored = readStoredAnswers(root);
     if (stored === undefined) {
@@ -45,6 +49,8 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
       if (err instanceof AnswerError) throw new UsageError(`.yo-rc.json holds answers that are not valid: ${err.message}`);
       throw err;
     }
+    // The project's preset keeps applying: its values, locks and template overlay.
+    this.preset = await presetFor(undefined, readStoredPreset(root), root, (m) => this.log(m));
   }
 
   async prompting(): Promise<void> {
@@ -55,7 +61,12 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
       if (!interactive || this.options.yes) throw new UsageError(`say what to add, e.g. \`pydocker add ${choices[0] ?? 'redis'}\`; this project can take: ${choices.join(', ')}`);
       ({ kind } = await this.prompt<{ kind: string }>([{ type: 'select', name: 'kind', message: 'Service to add', choices }]));
     }
+    const locked = this.preset && Object.keys(this.preset.locked);
     const addition = addKind(this.answers, kind!);
+    if (addition.status === 'added' && locked) {
+      const changed = locked.filter((k) => JSON.stringify(addition.answers[k as keyof Answers]) !== JSON.stringify(this.answers[k as keyof Answers]));
+      if (changed.length > 0) throw new UsageError(`preset "${this.preset!.name}" locks ${changed.join(', ')}; ${kind} cannot be added to this project`);
+    }
     if (addition.status === 'present') {
       this.log(addition.message);
       return;
@@ -66,7 +77,9 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
       return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
     };
     try {
-      const update = updateProject(plan(this.answers), plan(this.next), read);
+      const p = this.preset;
+      const presetPlan = p ? { name: p.name, version: p.version, values: p.values } : undefined;
+      const update = updateProject(plan(this.answers, presetPlan), plan(this.next, presetPlan), read, p?.templatesDir ? { overlay: p.templatesDir } : {});
       this.writes = update.writes;
       this.manual = update.manual;
     } catch (err) {

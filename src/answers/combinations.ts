@@ -1,0 +1,92 @@
+// Every valid combination of choices, for checks that must hold for all of them (the test matrix, and later
+// a CLI that lists or generates them).
+//
+// The structural choices (framework, database, cache, proxy, observability) are crossed fully: each of them
+// changes which services, files and wiring a project gets. The value-only answers (Python version, port, name,
+// registry) only change values inside files (image tags, a port number, names), so they are crossed pairwise:
+// every value of each of them appears together with every value of every structural choice, and with every
+// value of each other value-only answer. That keeps the matrix at one project per structural combination.
+import {
+  type Answers,
+  type Observability,
+  type PythonVersion,
+  CACHES,
+  DATABASES,
+  FRAMEWORKS,
+  OBSERVABILITY,
+  PROXIES,
+  PYTHONS,
+  defaultsFor,
+} from './options.js';
+
+/** Whether a set of observability choices is allowed together (grafana reads from prometheus). */
+export function isValidObservability(selection: readonly Observability[]): boolean {
+  return !selection.includes('grafana') || selection.includes('prometheus');
+}
+
+/** Every valid subset of the observability choices, in canonical order (12 of the 16 subsets). */
+export function observabilitySubsets(): Observability[][] {
+  const subsets: Observability[][] = [];
+  for (let mask = 0; mask < 1 << OBSERVABILITY.length; mask++) {
+    const subset = OBSERVABILITY.filter((_, i) => (mask & (1 << i)) !== 0);
+    if (isValidObservability(subset)) subsets.push(subset);
+  }
+  return subsets.sort((x, y) => x.length - y.length || x.join(',').localeCompare(y.join(',')));
+}
+
+/** Value-only answers crossed pairwise. Ports: the default and one a proxy or another service might also want. */
+export const MATRIX_PYTHONS: readonly PythonVersion[] = PYTHONS;
+export const MATRIX_PORTS: readonly number[] = [8000, 8080];
+/** Project identities: the default-style name and registry, and one with an underscore, digits and a remote registry. */
+export const MATRIX_IDENTITIES: readonly { name: string; registry: string }[] = [
+  { name: 'my-service', registry: 'my-service' },
+  { name: 'shop_api2', registry: 'ghcr.io/acme/shop-api2' },
+];
+
+const OBSERVABILITY_SUBSETS = observabilitySubsets();
+
+/** Number of structural combinations, which is also the number of combinations `combinations()` returns. */
+export const COMBINATION_COUNT =
+  FRAMEWORKS.length * DATABASES.length * CACHES.length * PROXIES.length * OBSERVABILITY_SUBSETS.length;
+
+/**
+ * Every valid combination, one per structural combination, with the value-only answers assigned so that
+ * each pair of values (value-only × any other answer) occurs at least once. Deterministic order.
+ */
+export function combinations(): Answers[] {
+  const out: Answers[] = [];
+  FRAMEWORKS.forEach((framework, f) =>
+    DATABASES.forEach((database, d) =>
+      CACHES.forEach((cache, c) =>
+        PROXIES.forEach((proxy, p) =>
+          OBSERVABILITY_SUBSETS.forEach((observability, o) => {
+            // Sums of indices modulo the number of values: for any fixed value of one answer the others still
+            // run through every residue, so every pair appears. The weights differ so that the value-only
+            // answers are not locked to each other.
+            const python = MATRIX_PYTHONS[(f + d + c + p + o) % MATRIX_PYTHONS.length]!;
+            const port = MATRIX_PORTS[(f + 2 * d + c + p + o + Math.floor((f + d + c + p + o) / MATRIX_PYTHONS.length)) % MATRIX_PORTS.length]!;
+            const identity = MATRIX_IDENTITIES[(d + c + 2 * p + o + f * 3 + Math.floor(o / 2)) % MATRIX_IDENTITIES.length]!;
+            out.push({
+              ...defaultsFor(identity.name),
+              ...identity,
+              framework,
+              database,
+              cache,
+              proxy,
+              observability: [...observability],
+              python,
+              port,
+            });
+          }),
+        ),
+      ),
+    ),
+  );
+  return out;
+}
+
+/** A short, stable, human-readable label of a combination, e.g. `fastapi/postgres/redis/nginx/prometheus+grafana/py3.13/8000`. */
+export function combinationLabel(a: Answers): string {
+  const obs = a.observability.length > 0 ? a.observability.join('+') : 'no-obs';
+  return `${a.framework}/${a.database}/${a.cache}/${a.proxy}/${obs}/py${a.python}/${a.port}/${a.name}`;
+}
