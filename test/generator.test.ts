@@ -8,8 +8,10 @@ import { parse } from 'yaml';
 import AppGenerator from '../src/generators/app/index.js';
 import { OPTIONS } from '../src/answers/options.js';
 
-const settings = { namespace: 'pydocker:app', resolved: new URL('../src/generators/app/index.ts', import.meta.url).pathname };
-const run = () => helpers.run<AppGenerator>(AppGenerator as never, settings);
+// autoCleanup off: several tests run the generator again inside a project an earlier run made.
+const settings = { namespace: 'pydocker:app', resolved: new URL('../src/generators/app/index.ts', import.meta.url).pathname, autoCleanup: false };
+// yeoman-test forces overwrites by default; these tests need the behaviour users get.
+const run = () => helpers.run<AppGenerator>(AppGenerator as never, settings, { force: false } as never);
 const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
 const compose = (dir: string, f = 'compose.yaml') => parse(read(dir, f)) as { services: Record<string, any>; volumes?: Record<string, unknown> };
 const stored = (dir: string) => JSON.parse(read(dir, '.yo-rc.json'))['generator-pydocker'].answers;
@@ -80,7 +82,7 @@ test('without a terminal and with answers missing, it names them and writes noth
 test('a folder with files that is not a pydocker project is refused, unless --force', async () => {
   let dir = '';
   try {
-    await run().inTmpDir((d) => { dir = d; writeFileSync(join(d, 'notes.txt'), 'mine'); }).withOptions({ yes: true });
+    await run().inTmpDir((d) => { dir = d; writeFileSync(join(d, 'notes.txt'), 'mine'); }).withOptions({ yes: true, force: false });
     assert.unreachable('should refuse');
   } catch (err) {
     assert.match((err as Error).message, /already holds files \(notes\.txt\) and is not a pydocker project/);

@@ -14,8 +14,8 @@ import ServiceGenerator from '../src/generators/service/index.js';
 import { loadPreset, PresetError, SCHEMA_PATH } from '../src/preset/load.js';
 
 const BIN = fileURLToPath(new URL('../bin/pydocker.js', import.meta.url));
-const app = { namespace: 'pydocker:app', resolved: fileURLToPath(new URL('../src/generators/app/index.ts', import.meta.url)) };
-const service = { namespace: 'pydocker:service', resolved: fileURLToPath(new URL('../src/generators/service/index.ts', import.meta.url)) };
+const app = { namespace: 'pydocker:app', resolved: fileURLToPath(new URL('../src/generators/app/index.ts', import.meta.url)), autoCleanup: false };
+const service = { namespace: 'pydocker:service', resolved: fileURLToPath(new URL('../src/generators/service/index.ts', import.meta.url)), autoCleanup: false };
 const tmp = () => mkdtempSync(join(tmpdir(), 'pydocker-preset-'));
 const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
 const stored = (dir: string) => JSON.parse(read(dir, '.yo-rc.json'))['generator-pydocker'];

@@ -1,10 +1,12 @@
 // Turning raw input (flags, stored answers, preset values, typed answers) into typed, checked Answers.
 // Every problem is collected, so a person sees all of them at once, each with what would be accepted.
+import { UsageError } from './errors.js';
 import { type Answers, type AnswerKey, type OptionSpec, OPTIONS } from './options.js';
 
-export class AnswerError extends Error {
+/** Answers that cannot be used; a usage error (exit 2) listing every problem. */
+export class AnswerError extends UsageError {
   constructor(readonly problems: string[]) {
-    super(problems.length === 1 ? problems[0] : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`);
+    super(problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`);
     this.name = 'AnswerError';
   }
 }

@@ -30,7 +30,14 @@ const app: Component = {
       { from: 'python/common/pyproject.toml.ejs', to: 'pyproject.toml' },
       { from: 'python/common/tests/test_config.py.ejs', to: 'tests/test_config.py' },
       { from: 'python/common/tests/__init__.py', to: 'tests/__init__.py' },
-      ...(answers.cache !== 'none' ? [{ from: `python/${answers.cache}/app/cache.py.ejs`, to: 'app/cache.py' }] : []),
+      ...(answers.cache !== 'none'
+        ? [
+            { from: `python/${answers.cache}/app/cache.py.ejs`, to: 'app/cache.py' },
+            { from: 'python/common/tests/test_cache.py.ejs', to: 'tests/test_cache.py' },
+          ]
+        : []),
+      ...(answers.observability.includes('otel') ? [{ from: 'python/common/tests/test_tracing.py.ejs', to: 'tests/test_tracing.py' }] : []),
+      ...(answers.observability.includes('sentry') ? [{ from: 'python/common/tests/test_errors.py.ejs', to: 'tests/test_errors.py' }] : []),
     ],
   }),
 };
@@ -39,7 +46,7 @@ const project: Component = {
   id: 'project',
   slot: 'core',
   label: 'Container image, scripts, CI and docs',
-  contribute: () => ({
+  contribute: ({ answers }) => ({
     files: [
       { from: 'docker/Dockerfile.ejs', to: 'Dockerfile' },
       { from: 'docker/dockerignore.ejs', to: '.dockerignore' },
@@ -47,10 +54,17 @@ const project: Component = {
       { from: 'project/Makefile.ejs', to: 'Makefile' },
       { from: 'project/README.md.ejs', to: 'README.md' },
       { from: 'project/github/workflows/ci.yml.ejs', to: '.github/workflows/ci.yml' },
+      // Helpers the scripts share (compose invocation, readiness wait, deploy state); sourced, not run.
+      { from: 'scripts/lib.sh.ejs', to: 'scripts/lib.sh' },
       { from: 'scripts/deploy.sh.ejs', to: 'scripts/deploy.sh', executable: true },
       { from: 'scripts/rollback.sh.ejs', to: 'scripts/rollback.sh', executable: true },
-      { from: 'scripts/backup.sh.ejs', to: 'scripts/backup.sh', executable: true },
-      { from: 'scripts/restore.sh.ejs', to: 'scripts/restore.sh', executable: true },
+      // Nothing to back up without a database.
+      ...(answers.database !== 'none'
+        ? [
+            { from: 'scripts/backup.sh.ejs', to: 'scripts/backup.sh', executable: true },
+            { from: 'scripts/restore.sh.ejs', to: 'scripts/restore.sh', executable: true },
+          ]
+        : []),
     ],
   }),
 };

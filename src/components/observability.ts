@@ -27,6 +27,7 @@ const prometheus: Component = {
       files: [
         { from: 'prometheus/prometheus.yml.ejs', to: 'prometheus/prometheus.yml' },
         { from: 'prometheus/alerts.yml.ejs', to: 'prometheus/alerts.yml' },
+        { from: 'prometheus/alerts_test.yml.ejs', to: 'prometheus/alerts_test.yml' },
       ],
     };
   },

@@ -10,7 +10,8 @@ export const PY = {
   gunicorn: 'gunicorn==27.0.1',
   flask: 'flask==3.1.3',
   django: 'django==5.2.19',
-  sqlalchemy: 'sqlalchemy==2.1.9',
+  // 2.0.x, not 2.1: opentelemetry-instrumentation-sqlalchemy (0.66b1, and 0.66b2) refuses SQLAlchemy >= 2.1.
+  sqlalchemy: 'sqlalchemy==2.0.58',
   alembic: 'alembic==1.20.1',
   psycopg: 'psycopg[binary]==3.3.9',
   pymysql: 'pymysql==1.2.4',
@@ -27,7 +28,10 @@ export const PY = {
   otelSqlalchemy: 'opentelemetry-instrumentation-sqlalchemy==0.66b1',
   pytest: 'pytest==9.2.0',
   pytestCov: 'pytest-cov==7.1.0',
-  httpx: 'httpx==0.28.1',
+  pytestDjango: 'pytest-django==4.14.0',
+  djangoStubs: 'django-stubs==5.2.9',
+  // Starlette's TestClient uses httpx2 (plain httpx is deprecated there since Starlette 1.x).
+  httpx2: 'httpx2==2.16.2',
   ruff: 'ruff==0.17.6',
   mypy: 'mypy==2.4.1',
 } as const;

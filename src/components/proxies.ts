@@ -3,6 +3,8 @@ import type { Component } from './types.js';
 import { IMAGES } from './pins.js';
 
 const healthy = { web: { condition: 'service_healthy' } };
+// nginx resolves `web` once, when it starts: restart it whenever compose recreates `web` (new address).
+const healthyRestartOnWeb = { web: { condition: 'service_healthy', restart: true } };
 
 const nginx: Component = {
   id: 'nginx',
@@ -15,16 +17,17 @@ const nginx: Component = {
           image: IMAGES.nginx,
           volumes: ['./nginx/dev.conf:/etc/nginx/conf.d/default.conf:ro'],
           ports: ['127.0.0.1:8080:80'],
-          depends_on: healthy,
+          depends_on: healthyRestartOnWeb,
           healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/nginx-health'], interval: '10s', timeout: '3s', retries: 3 },
         },
       },
       prod: {
         proxy: {
           image: IMAGES.nginx,
-          volumes: ['./nginx/prod.conf:/etc/nginx/conf.d/default.conf:ro', './nginx/certs:/etc/nginx/certs:ro'],
+          // certs: fullchain.pem + privkey.pem (nginx/certs/README.md); acme: certbot's webroot for HTTP-01.
+          volumes: ['./nginx/prod.conf:/etc/nginx/conf.d/default.conf:ro', './nginx/certs:/etc/nginx/certs:ro', './nginx/acme:/var/www/acme:ro'],
           ports: ['80:80', '443:443'],
-          depends_on: healthy,
+          depends_on: healthyRestartOnWeb,
           healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/nginx-health'], interval: '15s', timeout: '3s', retries: 3 },
           read_only: true,
           tmpfs: ['/var/cache/nginx', '/var/run', '/tmp'],
@@ -36,6 +39,7 @@ const nginx: Component = {
       { from: 'nginx/dev.conf.ejs', to: 'nginx/dev.conf' },
       { from: 'nginx/prod.conf.ejs', to: 'nginx/prod.conf' },
       { from: 'nginx/certs/README.md', to: 'nginx/certs/README.md' },
+      { from: 'nginx/acme/README.md', to: 'nginx/acme/README.md' },
     ],
   }),
 };

@@ -20,6 +20,7 @@ export function promptQuestion(key: AnswerKey, current: Answers): Record<string,
         name: key,
         message: spec.message,
         choices: spec.choices.map((c) => ({ name: c, value: c, checked: (value as string[]).includes(c) })),
+        default: value,
         validate: (v: string[]) =>
           v.includes('grafana') && !v.includes('prometheus') ? 'grafana needs prometheus: select both or drop grafana' : true,
       };
