@@ -1,5 +1,6 @@
 // The `pydocker` command: works as root and without a terminal (where `yo` cannot), runs the same generators.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OPTIONS } from '../answers/options.js';
 import { helpText } from './help.js';
@@ -40,6 +41,9 @@ const GENERATORS = {
 async function runGenerator(command: keyof typeof GENERATORS, positionals: string[], values: Record<string, unknown>): Promise<void> {
   if (positionals.length > 1) throw new CliError(`expected at most one ${command === 'new' ? 'folder' : 'kind'}, got: ${positionals.join(' ')}`);
   const { name, load } = GENERATORS[command];
+  // Yeoman reads .yo-rc.json before our code runs; check it first so a broken one gets our message and exit 2.
+  const { readStoredAnswers } = await import('../generators/app/project-folder.js');
+  readStoredAnswers(resolve(process.cwd(), command === 'new' ? (positionals[0] ?? '.') : '.'));
   // Loaded only when a generator runs: yeoman-environment dominates start-up time.
   const [{ createEnv }, { default: Gen }] = await Promise.all([import('yeoman-environment'), load()]);
   const env = createEnv({ force: Boolean(values.force), dryRun: Boolean(values['dry-run']), skipInstall: true } as never);
