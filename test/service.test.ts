@@ -168,11 +168,11 @@ test('adding what is there changes nothing and says so', async () => {
 test('--dry-run shows the change and writes nothing', async () => {
   const dir = project(without('memcached'));
   const before = readTree(dir);
-  await helpers
-    .run<ServiceGenerator>(ServiceGenerator as never, settings, { force: false, dryRun: true } as never)
-    .cd(dir)
-    .withArguments(['memcached'])
-    .withOptions({ interactive: false, force: false } as never);
+  const r = spawnSync(process.execPath, [BIN, 'add', 'memcached', '--dry-run'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^\+\+\+ b\/compose\.yaml$/m);
+  assert.match(r.stdout, /^\+\s+MEMCACHED_SERVERS: cache:11211$/m);
+  assert.match(r.stdout, /Dry run, nothing written/);
   assert.equal(readTree(dir), before);
 });
 

@@ -1,6 +1,7 @@
 // `yo pydocker:service <kind>` / `pydocker add <kind>`: adds a component to an existing project, editing its
 // files in place (see src/edit/update.ts). Everything is decided before writing; answers are stored last.
 import { existsSync, readFileSync, type Stats } from 'node:fs';
+import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { UsageError } from '../../answers/errors.js';
 import type { Answers } from '../../answers/options.js';
@@ -88,8 +89,21 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
     }
   }
 
+  private get dryRun(): boolean {
+    return Boolean(this.options.dryRun || (this.env as unknown as { options?: { dryRun?: boolean } }).options?.dryRun);
+  }
+
   writing(): void {
     if (!this.next) return;
+    if (this.dryRun) {
+      // Show the edits as unified diffs; Yeoman's own dry-run would only list files we mark as decided.
+      for (const f of this.writes) {
+        const path = this.destinationPath(f.path);
+        const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+        this.log(createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, current, f.content, '', '', { context: 2 }));
+      }
+      return;
+    }
     for (const f of this.writes) {
       const path = this.destinationPath(f.path);
       this.fs.write(path, f.content, f.executable ? EXECUTABLE : undefined);
@@ -102,7 +116,8 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
 
   end(): void {
     if (!this.next) return;
-    this.log(`Added ${this.options.kind ?? ''}: ${this.writes.length} file(s) created or edited.`);
+    const verb = this.dryRun ? 'Dry run, nothing written: adding' : 'Added';
+    this.log(`${verb} ${this.options.kind ?? ''}: ${this.writes.length} file(s) ${this.dryRun ? 'would be' : ''} created or edited.`.replace('  ', ' '));
     if (this.manual.length > 0) {
       const steps = this.manual.map((m) => `\n${m.file}: ${m.instructions}`).join('\n');
       throw new UsageError(`some changes could not be placed automatically; make them by hand:${steps}`);
