@@ -170,9 +170,10 @@ test('--dry-run shows the change and writes nothing', async () => {
   const before = readTree(dir);
   const r = spawnSync(process.execPath, [BIN, 'add', 'memcached', '--dry-run'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^\+\+\+ b\/compose\.yaml$/m);
-  assert.match(r.stdout, /^\+\s+MEMCACHED_SERVERS: cache:11211$/m);
-  assert.match(r.stdout, /Dry run, nothing written/);
+  const shown = r.stdout + r.stderr; // Yeoman's logger writes to stderr
+  assert.match(shown, /^\+\+\+ b\/compose\.yaml$/m);
+  assert.match(shown, /^\+\s+MEMCACHED_SERVERS: cache:11211$/m);
+  assert.match(shown, /Dry run, nothing written/);
   assert.equal(readTree(dir), before);
 });
 
