@@ -18,6 +18,7 @@ import {
   PYTHONS,
   defaultsFor,
 } from './options.js';
+import { checkAnswers } from './validate.js';
 
 /** Whether a set of observability choices is allowed together (grafana reads from prometheus). */
 export function isValidObservability(selection: readonly Observability[]): boolean {
@@ -51,7 +52,8 @@ export const COMBINATION_COUNT =
 
 /**
  * Every valid combination, one per structural combination, with the value-only answers assigned so that
- * each pair of values (value-only × any other answer) occurs at least once. Deterministic order.
+ * each pair of values (value-only × any other answer) occurs at least once, unless the answer rules forbid
+ * that pair (then the next value is used). Deterministic order.
  */
 export function combinations(): Answers[] {
   const out: Answers[] = [];
@@ -64,9 +66,9 @@ export function combinations(): Answers[] {
             // run through every residue, so every pair appears. The weights differ so that the value-only
             // answers are not locked to each other.
             const python = MATRIX_PYTHONS[(f + d + c + p + o) % MATRIX_PYTHONS.length]!;
-            const port = MATRIX_PORTS[(f + 2 * d + c + p + o + Math.floor((f + d + c + p + o) / MATRIX_PYTHONS.length)) % MATRIX_PORTS.length]!;
+            const portIndex = f + 2 * d + c + p + o + Math.floor((f + d + c + p + o) / MATRIX_PYTHONS.length);
             const identity = MATRIX_IDENTITIES[(d + c + 2 * p + o + f * 3 + Math.floor(o / 2)) % MATRIX_IDENTITIES.length]!;
-            out.push({
+            const base: Answers = {
               ...defaultsFor(identity.name),
               ...identity,
               framework,
@@ -75,8 +77,16 @@ export function combinations(): Answers[] {
               proxy,
               observability: [...observability],
               python,
-              port,
-            });
+              port: 0,
+            };
+            // The assigned port, or the next one the answer rules accept for this combination.
+            for (let k = 0; k < MATRIX_PORTS.length; k++) {
+              const answers = { ...base, port: MATRIX_PORTS[(portIndex + k) % MATRIX_PORTS.length]! };
+              if (checkAnswers(answers).length === 0) {
+                out.push(answers);
+                break;
+              }
+            }
           }),
         ),
       ),

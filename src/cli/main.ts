@@ -40,6 +40,27 @@ const GENERATORS = {
 
 async function runGenerator(command: keyof typeof GENERATORS, positionals: string[], values: Record<string, unknown>): Promise<void> {
   if (positionals.length > 1) throw new CliError(`expected at most one ${command === 'new' ? 'folder' : 'kind'}, got: ${positionals.join(' ')}`);
+  if (command === 'new' && !values['dry-run']) {
+    const { fastNew } = await import('./fast-new.js');
+    const result = await fastNew({
+      cwd: process.cwd(),
+      ...(positionals[0] ? { dir: positionals[0] } : {}),
+      flags: values,
+      ...(typeof values.preset === 'string' ? { preset: values.preset } : {}),
+      ...(typeof values.answers === 'string' ? { answersFile: values.answers } : {}),
+      force: Boolean(values.force),
+      readOnly: Boolean(values['print-answers']),
+      yes: Boolean(values.yes),
+      printAnswers: Boolean(values['print-answers']),
+      warn: (m) => console.error(m),
+    });
+    if (result.done) return;
+    if (result.missing && !process.stdin.isTTY) {
+      // No terminal to ask in: say so here, as the generator would, without loading Yeoman.
+      const { missingAnswersError } = await import('../generators/app/prepare.js');
+      throw missingAnswersError(result.missing);
+    }
+  }
   const { name, load } = GENERATORS[command];
   // Yeoman reads .yo-rc.json before our code runs; check it first so a broken one gets our message and exit 2.
   const { readStoredAnswers } = await import('../generators/app/project-folder.js');

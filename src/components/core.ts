@@ -29,6 +29,7 @@ const app: Component = {
       { from: 'python/common/gunicorn.conf.py.ejs', to: 'gunicorn.conf.py' },
       { from: 'python/common/pyproject.toml.ejs', to: 'pyproject.toml' },
       { from: 'python/common/tests/test_config.py.ejs', to: 'tests/test_config.py' },
+      { from: 'python/common/tests/test_readiness.py.ejs', to: 'tests/test_readiness.py' },
       { from: 'python/common/tests/__init__.py', to: 'tests/__init__.py' },
       ...(answers.cache !== 'none'
         ? [

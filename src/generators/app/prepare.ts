@@ -1,0 +1,94 @@
+// Everything `new` decides before it asks or writes, shared by the Yeoman generator and the bin's fast path:
+// where the project goes, what is stored there, the preset, the answers file, and the files to write.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { UsageError } from '../../answers/errors.js';
+import { type Answers, type AnswerKey, OPTIONS } from '../../answers/options.js';
+import { type Resolution, finalizeAnswers, resolveAnswers } from '../../answers/resolve.js';
+import { plan } from '../../plan/plan.js';
+import { readAnswersFile } from '../../preset/answers-file.js';
+import type { Preset } from '../../preset/load.js';
+import { parseEnvFile } from '../../render/env-files.js';
+import { render, type RenderedFile } from '../../render/render.js';
+import { presetFor } from './preset-for.js';
+import { CONFIG_KEY, checkTargetFolder, readStoredAnswers, readStoredPreset } from './project-folder.js';
+
+export const CONFIG_FILE_KEY = CONFIG_KEY;
+
+export interface NewRequest {
+  /** The folder the command runs in. */
+  cwd: string;
+  /** The positional folder, if given. */
+  dir?: string;
+  /** Raw flag values keyed by flag name (as parsed from the command line or given to the generator). */
+  flags: Record<string, unknown>;
+  preset?: string;
+  answersFile?: string;
+  force: boolean;
+  /** Skip the non-empty-folder check (nothing will be written). */
+  readOnly?: boolean;
+  warn(message: string): void;
+}
+
+export interface NewContext {
+  target: string;
+  stored?: Record<string, unknown>;
+  preset?: Preset;
+  resolution: Resolution;
+}
+
+export async function prepareNew(req: NewRequest): Promise<NewContext> {
+  const target = req.dir ? resolve(req.cwd, req.dir) : req.cwd;
+  const stored = readStoredAnswers(target);
+  if (!req.readOnly) checkTargetFolder(target, stored !== undefined, req.force);
+  const preset = await presetFor(req.preset, stored ? readStoredPreset(target) : undefined, req.cwd, req.warn);
+
+  const flags: Record<string, unknown> = {};
+  for (const o of OPTIONS) {
+    const v = req.flags[o.flag];
+    if (v !== undefined && v !== null && !(typeof v === 'number' && Number.isNaN(v))) flags[o.key] = v;
+  }
+  // The positional folder names the project, unless --name says otherwise or the project already has one.
+  if (req.dir && flags.name === undefined && stored?.name === undefined) flags.name = basename(target);
+
+  const resolution = resolveAnswers({
+    folderName: basename(target),
+    flags,
+    ...(stored ? { stored } : {}),
+    ...(req.answersFile ? { answersFile: readAnswersFile(req.answersFile, req.cwd) } : {}),
+    ...(preset
+      ? { preset: { name: preset.name, defaults: preset.defaults, locked: preset.locked, ...(preset.values.registry ? { registryPrefix: preset.values.registry } : {}) } }
+      : {}),
+  });
+  return { target, ...(stored ? { stored } : {}), ...(preset ? { preset } : {}), resolution };
+}
+
+/** Final answers to the files of the project (secrets already in its .env are kept). */
+export function buildProject(ctx: NewContext, answers: Answers): { answers: Answers; files: RenderedFile[] } {
+  const final = finalizeAnswers(answers);
+  const envPath = resolve(ctx.target, '.env');
+  const existingEnv = existsSync(envPath) ? parseEnvFile(readFileSync(envPath, 'utf8')) : {};
+  const p = ctx.preset;
+  const stackPlan = plan(final, p ? { name: p.name, version: p.version, values: p.values } : undefined);
+  const files = render(stackPlan, { existingEnv, ...(p?.templatesDir ? { overlay: p.templatesDir } : {}) });
+  return { answers: final, files };
+}
+
+/** What .yo-rc.json stores for the project, under the generator's key. */
+export function projectState(answers: Answers, preset: Preset | undefined): Record<string, unknown> {
+  return { answers, ...(preset ? { preset: { name: preset.name, version: preset.version, source: preset.source } } : {}), version: 1 };
+}
+
+export function missingAnswersError(missing: AnswerKey[]): UsageError {
+  return new UsageError(
+    `no terminal to ask in, and these answers are missing: ${missing.map((k) => `--${OPTIONS.find((o) => o.key === k)?.flag ?? k}`).join(', ')}.\n` +
+      'Give them as flags or in --answers FILE, or pass --yes to take the defaults (see --help).',
+  );
+}
+
+export function doneMessage(a: Answers): string {
+  return (
+    `\n${a.name} is ready (${a.framework}, ${a.database} database, ${a.cache} cache, ${a.proxy} proxy).\n` +
+    'Next: cd into it and run `docker compose up --watch`; README.md explains dev, tests, deploy and rollback.'
+  );
+}
