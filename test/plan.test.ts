@@ -116,6 +116,12 @@ test('port: published on loopback in dev, used by the app command', () => {
   assert.ok(web.command.includes('9123'));
 });
 
+test('an app port that another service publishes in development is refused with the fix', () => {
+  assert.throws(() => plan(base({ port: 8080 })), /127\.0\.0\.1:8080 would be published by both web and proxy in development; choose another --port/);
+  assert.throws(() => plan(base({ port: 9090 })), /both web and prometheus/);
+  assert.ok(plan(base({ port: 8080, proxy: 'none' })));
+});
+
 test('production web service is hardened', () => {
   const web = svc(plan(base()).compose.prod.services.web);
   assert.is(web.read_only, true);

@@ -2,12 +2,13 @@
 // datasource and dashboard), an OpenTelemetry collector for traces, and Sentry error reporting.
 import type { Component } from './types.js';
 import { IMAGES, PY } from './pins.js';
+import { devHostPort } from './proxies.js';
 
 const prometheus: Component = {
   id: 'prometheus',
   slot: 'observability',
   label: 'Prometheus (scrape + alert rules)',
-  contribute: () => {
+  contribute: ({ answers }) => {
     const service = (mode: 'dev' | 'prod') => ({
       image: IMAGES.prometheus,
       command: [
@@ -19,7 +20,7 @@ const prometheus: Component = {
       volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
       healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9090/-/ready'], interval: '10s', timeout: '3s', retries: 5 },
       depends_on: { web: { condition: 'service_healthy' } },
-      ...(mode === 'dev' ? { ports: ['127.0.0.1:9090:9090'] } : { deploy: { resources: { limits: { memory: '512M' } } } }),
+      ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(9090, answers.port)}:9090`] } : { deploy: { resources: { limits: { memory: '512M' } } } }),
     });
     return {
       services: { dev: { prometheus: service('dev') }, prod: { prometheus: service('prod') } },
@@ -38,7 +39,7 @@ const grafana: Component = {
   slot: 'observability',
   label: 'Grafana (provisioned dashboard)',
   requires: ['prometheus'],
-  contribute: () => {
+  contribute: ({ answers }) => {
     const service = (mode: 'dev' | 'prod') => ({
       image: IMAGES.grafana,
       environment: {
@@ -54,7 +55,7 @@ const grafana: Component = {
       ],
       healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:3000/api/health'], interval: '10s', timeout: '3s', retries: 5 },
       depends_on: { prometheus: { condition: 'service_healthy' } },
-      ...(mode === 'dev' ? { ports: ['127.0.0.1:3000:3000'] } : { deploy: { resources: { limits: { memory: '256M' } } } }),
+      ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(3000, answers.port)}:3000`] } : { deploy: { resources: { limits: { memory: '256M' } } } }),
     });
     return {
       services: { dev: { grafana: service('dev') }, prod: { grafana: service('prod') } },
@@ -83,7 +84,7 @@ const otel: Component = {
       image: IMAGES.otelCollector,
       command: ['--config=/etc/otelcol/config.yaml'],
       volumes: ['./otel/collector.yaml:/etc/otelcol/config.yaml:ro'],
-      ...(mode === 'dev' ? { ports: ['127.0.0.1:4318:4318'] } : { deploy: { resources: { limits: { memory: '256M' } } } }),
+      ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(4318, answers.port)}:4318`] } : { deploy: { resources: { limits: { memory: '256M' } } } }),
     });
     const appEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: answers.name };
     const framework = { fastapi: PY.otelFastapi, flask: PY.otelFlask, django: PY.otelDjango }[answers.framework];

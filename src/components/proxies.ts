@@ -3,21 +3,27 @@ import type { Component } from './types.js';
 import { IMAGES } from './pins.js';
 
 const healthy = { web: { condition: 'service_healthy' } };
-// nginx resolves `web` once, when it starts: restart it whenever compose recreates `web` (new address).
-const healthyRestartOnWeb = { web: { condition: 'service_healthy', restart: true } };
+
+/**
+ * Host port a development service is published on (always on 127.0.0.1): the usual one, or the next one when
+ * the app itself is published there (e.g. an app on 8080 moves the proxy to 8081).
+ */
+export function devHostPort(preferred: number, appPort: number): number {
+  return preferred === appPort ? preferred + 1 : preferred;
+}
 
 const nginx: Component = {
   id: 'nginx',
   slot: 'proxy',
   label: 'nginx',
-  contribute: () => ({
+  contribute: ({ answers }) => ({
     services: {
       dev: {
         proxy: {
           image: IMAGES.nginx,
           volumes: ['./nginx/dev.conf:/etc/nginx/conf.d/default.conf:ro'],
-          ports: ['127.0.0.1:8080:80'],
-          depends_on: healthyRestartOnWeb,
+          ports: [`127.0.0.1:${devHostPort(8080, answers.port)}:80`],
+          depends_on: healthy,
           healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/nginx-health'], interval: '10s', timeout: '3s', retries: 3 },
         },
       },
@@ -27,7 +33,7 @@ const nginx: Component = {
           // certs: fullchain.pem + privkey.pem (nginx/certs/README.md); acme: certbot's webroot for HTTP-01.
           volumes: ['./nginx/prod.conf:/etc/nginx/conf.d/default.conf:ro', './nginx/certs:/etc/nginx/certs:ro', './nginx/acme:/var/www/acme:ro'],
           ports: ['80:80', '443:443'],
-          depends_on: healthyRestartOnWeb,
+          depends_on: healthy,
           healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/nginx-health'], interval: '15s', timeout: '3s', retries: 3 },
           read_only: true,
           tmpfs: ['/var/cache/nginx', '/var/run', '/tmp'],
@@ -48,13 +54,13 @@ const caddy: Component = {
   id: 'caddy',
   slot: 'proxy',
   label: 'Caddy (automatic HTTPS)',
-  contribute: () => ({
+  contribute: ({ answers }) => ({
     services: {
       dev: {
         proxy: {
           image: IMAGES.caddy,
           volumes: ['./caddy/Caddyfile.dev:/etc/caddy/Caddyfile:ro', 'caddy-data:/data', 'caddy-config:/config'],
-          ports: ['127.0.0.1:8080:80'],
+          ports: [`127.0.0.1:${devHostPort(8080, answers.port)}:80`],
           depends_on: healthy,
           healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/caddy-health'], interval: '10s', timeout: '3s', retries: 3 },
         },

@@ -18,6 +18,20 @@ function mergeEnvVars(contributions: Contribution[]): EnvVar[] {
   return [...byName.values()];
 }
 
+/** Two services publishing the same host port cannot both start; say which, and what to change. */
+function hostPortClashes(services: Record<string, Record<string, unknown>>): string[] {
+  const owners = new Map<string, string[]>();
+  for (const [name, s] of Object.entries(services)) {
+    for (const p of (s.ports as string[] | undefined) ?? []) {
+      const host = p.split(':').slice(0, -1).join(':');
+      owners.set(host, [...(owners.get(host) ?? []), name]);
+    }
+  }
+  return [...owners]
+    .filter(([, names]) => names.length > 1)
+    .map(([host, names]) => `--port: ${host} would be published by both ${names.join(' and ')} in development; choose another --port`);
+}
+
 export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
   const problems = checkAnswers(answers);
   if (problems.length > 0) throw new AnswerError(problems);
@@ -40,12 +54,16 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
   const all = <K extends keyof Contribution>(key: K) =>
     contributions.flatMap((c) => (c[key] as unknown[] | undefined) ?? []) as NonNullable<Contribution[K]>;
 
+  const dev = buildCompose(answers, serve, contributions, 'dev');
+  const clashes = hostPortClashes(dev.services);
+  if (clashes.length > 0) throw new AnswerError(clashes);
+
   return {
     answers,
     ...(preset ? { preset } : {}),
     components: chosen.map((c) => c.id),
     compose: {
-      dev: buildCompose(answers, serve, contributions, 'dev'),
+      dev,
       prod: buildCompose(answers, serve, contributions, 'prod'),
     },
     env: mergeEnvVars(contributions),
