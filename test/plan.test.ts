@@ -116,10 +116,21 @@ test('port: published on loopback in dev, used by the app command', () => {
   assert.ok(web.command.includes('9123'));
 });
 
-test('an app port that another service publishes in development is refused with the fix', () => {
-  assert.throws(() => plan(base({ port: 8080 })), /127\.0\.0\.1:8080 would be published by both web and proxy in development; choose another --port/);
-  assert.throws(() => plan(base({ port: 9090 })), /both web and prometheus/);
-  assert.ok(plan(base({ port: 8080, proxy: 'none' })));
+test('whatever the app port, development never publishes one host port twice (or says which to change)', () => {
+  const all = { observability: ['prometheus', 'grafana', 'otel', 'sentry'] } as const;
+  for (const port of [8000, 8080, 9090, 3000, 4318, 5432, 3306, 6379, 11211]) {
+    for (const extra of [{ cache: 'memcached', database: 'mysql' }, {}] as const) {
+      let p;
+      try {
+        p = plan(base({ port, ...all, ...extra, observability: [...all.observability] }));
+      } catch (err) {
+        assert.match((err as Error).message, /would be published by both .* choose another --port/);
+        continue;
+      }
+      const hostPorts = Object.values(p.compose.dev.services).flatMap((s) => (svc(s).ports ?? []).map((x: string) => x.split(':').slice(0, -1).join(':')));
+      assert.equal(hostPorts.length, new Set(hostPorts).size, `port ${port}: ${hostPorts}`);
+    }
+  }
 });
 
 test('production web service is hardened', () => {
