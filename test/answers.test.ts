@@ -52,7 +52,7 @@ test('port must be a whole number a non-root user can bind', () => {
 test('precedence: defaults < preset < stored < flags; given answers are not asked', () => {
   const r = resolveAnswers({
     folderName: 'Some Folder',
-    presetDefaults: { cache: 'memcached', proxy: 'caddy', python: '3.12' },
+    preset: { name: 'team', defaults: { cache: 'memcached', proxy: 'caddy', python: '3.12' }, locked: {} },
     stored: { proxy: 'none', framework: 'flask' },
     flags: { framework: 'django', port: '9000' },
   });

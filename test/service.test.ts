@@ -157,6 +157,19 @@ test('refusals write nothing: outside a project, corrupt .yo-rc.json, malformed 
   }
 });
 
+test('the bin adds without Yeoman: same files as the generator, state written last', async () => {
+  const viaBin = project(without('redis'));
+  const viaGenerator = project(without('redis'));
+  const r = spawnSync(process.execPath, [BIN, 'add', 'redis'], { cwd: viaBin, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Added redis: \d+ file\(s\) created or edited/);
+  await add(viaGenerator, 'redis');
+  const a = readTree(viaBin);
+  const b = readTree(viaGenerator);
+  for (const [path, content] of b) if (!path.startsWith('.env') && path !== '.yo-rc.json') assert.is(a.get(path), content, path);
+  assert.equal(JSON.parse(a.get('.yo-rc.json')!)['generator-pydocker'], JSON.parse(b.get('.yo-rc.json')!)['generator-pydocker']);
+});
+
 test('adding what is there changes nothing and says so', async () => {
   const dir = project(defaultsFor('shop'));
   const before = readTree(dir);

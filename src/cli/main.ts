@@ -61,6 +61,10 @@ async function runGenerator(command: keyof typeof GENERATORS, positionals: strin
       throw missingAnswersError(result.missing);
     }
   }
+  if (command === 'add' && positionals[0]) {
+    const { fastAdd } = await import('./fast-add.js');
+    return fastAdd(process.cwd(), positionals[0], Boolean(values['dry-run']));
+  }
   const { name, load } = GENERATORS[command];
   // Yeoman reads .yo-rc.json before our code runs; check it first so a broken one gets our message and exit 2.
   const { readStoredAnswers } = await import('../generators/app/project-folder.js');
