@@ -79,4 +79,12 @@ test('every problem in the input is reported at once', () => {
   }
 });
 
+test('the default name derived from any folder is a valid name', () => {
+  for (const folder of ['My Service', '2024-api', 'ff1821a8', '0bd76fd0a9c5', 'a__b', 'Über.Tool', '---x---']) {
+    const name = defaultsFor(folder).name;
+    assert.is(checkName(name), undefined, `${folder} -> ${name}`);
+  }
+  assert.is(defaultsFor('Billing API').name, 'billing-api');
+});
+
 test.run();

@@ -84,8 +84,10 @@ export function defaultsFor(folderName: string): Answers {
 
 /** Best-effort normalisation of a folder name into a valid name, used only for the default. */
 export function toDistributionName(raw: string): string {
-  return raw
+  const name = raw
     .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  // A name must start with a letter (folders like `2024-api` or a temporary hash do not).
+  return /^[0-9]/.test(name) ? `app-${name}` : name;
 }

@@ -22,6 +22,8 @@ export interface TemplateContext {
   preset: { name?: string; version?: string; values: PresetValues };
   /** OCI labels for the image beyond the standard ones (from the preset). */
   labels: Record<string, string>;
+  /** The host port a service publishes in development (e.g. devPort('proxy') -> 8080), from the plan. */
+  devPort(service: string): number | undefined;
 }
 
 export function templateContext(plan: StackPlan): TemplateContext {
@@ -39,6 +41,11 @@ export function templateContext(plan: StackPlan): TemplateContext {
     pythonImage: plan.preset?.values.baseImage ?? pythonImage(a.python),
     preset: { name: plan.preset?.name, version: plan.preset?.version, values: plan.preset?.values ?? {} },
     labels: plan.preset?.values.labels ?? {},
+    devPort: (service) => {
+      const ports = plan.compose.dev.services[service]?.ports as string[] | undefined;
+      const hostPort = ports?.[0]?.split(':').at(-2);
+      return hostPort ? Number(hostPort) : undefined;
+    },
     execForm: (argv) => JSON.stringify(argv),
   };
 }
