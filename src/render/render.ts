@@ -1,6 +1,6 @@
 // Renders a plan into the project's files, in memory. No disk writes here: the Yeoman generator (or a test)
 // decides what to do with the result, so a failure anywhere leaves nothing half-written.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
@@ -48,6 +48,19 @@ function findTemplate(roots: string[], from: string): string {
   throw new TemplateError(from, new Error(`not found in ${roots.join(', ')}`));
 }
 
+// Compiling a template costs far more than running it; many projects are rendered per process (tests, the
+// matrix, `add` renders two plans), so compiled templates are kept while their file is unchanged.
+const cache = new Map<string, { mtimeMs: number; size: number; fn: (ctx: object) => string }>();
+
+function compiled(path: string): (ctx: object) => string {
+  const { mtimeMs, size } = statSync(path);
+  const hit = cache.get(path);
+  if (hit && hit.mtimeMs === mtimeMs && hit.size === size) return hit.fn;
+  const fn = ejs.compile(readFileSync(path, 'utf8'), { filename: path, async: false }) as (ctx: object) => string;
+  cache.set(path, { mtimeMs, size, fn });
+  return fn;
+}
+
 /** Overlay files that replace no built-in template: added to every project. */
 function overlayAdditions(overlay: string): FileSpec[] {
   const out: FileSpec[] = [];
@@ -74,14 +87,15 @@ export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFi
 
   for (const spec of specs) {
     const source = findTemplate(roots, spec.from);
-    const text = readFileSync(source, 'utf8');
-    let content = text;
+    let content: string;
     if (spec.from.endsWith('.ejs')) {
       try {
-        content = ejs.render(text, ctx, { filename: source, async: false });
+        content = compiled(source)(ctx);
       } catch (err) {
         throw new TemplateError(spec.from, err);
       }
+    } else {
+      content = readFileSync(source, 'utf8');
     }
     files.push({ path: spec.to, content, ...(spec.executable ? { executable: true } : {}) });
   }
