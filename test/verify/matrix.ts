@@ -23,9 +23,10 @@ export interface Timing {
 
 // A worker starts without the tsx loader that runs these tests: register it, then load the TypeScript entry.
 const WORKER_ENTRY = new URL('./matrix-worker.ts', import.meta.url).href;
+const TSX_API = import.meta.resolve('tsx/esm/api');
 const WORKER_BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
-import('tsx/esm/api').then(({ register }) => { register(); return import(workerData.entry); });
+import(workerData.tsx).then(({ register }) => { register(); return import(workerData.entry); });
 `;
 
 /** Checks a list of combinations in this thread. */
@@ -68,7 +69,7 @@ export async function runMatrix(combos: Answers[], options: { workers?: number }
     shares.map(
       (share) =>
         new Promise<{ results: CombinationResult[]; timing: Timing }>((resolve, reject) => {
-          const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { share, entry: WORKER_ENTRY } });
+          const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { share, entry: WORKER_ENTRY, tsx: TSX_API } });
           worker.once('message', resolve);
           worker.once('error', reject);
           worker.once('exit', (code) => code !== 0 && reject(new Error(`matrix worker exited with ${code}`)));
