@@ -7,6 +7,8 @@ export const CACHES = ['redis', 'memcached', 'none'] as const;
 export const PROXIES = ['nginx', 'caddy', 'none'] as const;
 export const OBSERVABILITY = ['prometheus', 'grafana', 'otel', 'sentry'] as const;
 export const PYTHONS = ['3.13', '3.12', '3.14', '3.11'] as const;
+export const EXTRAS = ['rabbitmq', 'worker', 'adminer'] as const;
+export const BROKERS = ['redis', 'rabbitmq'] as const;
 
 export type Framework = (typeof FRAMEWORKS)[number];
 export type Database = (typeof DATABASES)[number];
@@ -14,6 +16,8 @@ export type Cache = (typeof CACHES)[number];
 export type Proxy = (typeof PROXIES)[number];
 export type Observability = (typeof OBSERVABILITY)[number];
 export type PythonVersion = (typeof PYTHONS)[number];
+export type Extra = (typeof EXTRAS)[number];
+export type Broker = (typeof BROKERS)[number];
 
 export interface Answers {
   name: string;
@@ -23,6 +27,10 @@ export interface Answers {
   cache: Cache;
   proxy: Proxy;
   observability: Observability[];
+  /** Services beyond the main slots: a message broker, a Celery worker, a database admin UI. */
+  extras: Extra[];
+  /** Broker of the Celery worker (only used with the worker). */
+  broker: Broker;
   python: PythonVersion;
   port: number;
   registry: string;
@@ -35,6 +43,8 @@ interface BaseOption {
   flag: string;
   message: string;
   help: string;
+  /** Asked only when this holds for the answers so far (e.g. the broker only with a worker). */
+  askWhen?: (a: Answers) => boolean;
 }
 export interface TextOption extends BaseOption {
   kind: 'text';
@@ -60,6 +70,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'cache', flag: 'cache', kind: 'select', choices: CACHES, message: 'Cache', help: 'cache' },
   { key: 'proxy', flag: 'proxy', kind: 'select', choices: PROXIES, message: 'Reverse proxy', help: 'reverse proxy in front of the app' },
   { key: 'observability', flag: 'observability', kind: 'multi', choices: OBSERVABILITY, message: 'Observability', help: "comma-separated, or 'none'; grafana needs prometheus" },
+  { key: 'extras', flag: 'extras', kind: 'multi', choices: EXTRAS, message: 'Extra services', help: "comma-separated, or 'none': rabbitmq, worker (Celery worker + beat), adminer (database UI, development only)" },
+  { key: 'broker', flag: 'broker', kind: 'select', choices: BROKERS, message: 'Broker of the Celery worker', help: 'broker of the worker (with --extras worker); default rabbitmq when chosen, else redis', askWhen: (a) => a.extras.includes('worker') },
   { key: 'python', flag: 'python', kind: 'select', choices: PYTHONS, message: 'Python version of the image', help: 'Python of the Docker image' },
   { key: 'port', flag: 'port', kind: 'number', message: 'Port the app listens on', help: 'port the app listens on inside its container' },
   { key: 'registry', flag: 'registry', kind: 'text', message: 'Image repository for deploys', help: 'image repository the deploy script pushes to (default: a local image name)' },
@@ -76,6 +88,8 @@ export function defaultsFor(folderName: string): Answers {
     cache: 'redis',
     proxy: 'nginx',
     observability: ['prometheus', 'grafana'],
+    extras: [],
+    broker: 'redis',
     python: '3.13',
     port: 8000,
     registry: name,

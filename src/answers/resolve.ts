@@ -45,9 +45,13 @@ export function resolveAnswers(sources: AnswerSources): Resolution {
   const named = locked.name ?? flags.name ?? file.name ?? stored.name ?? preset?.defaults.name ?? base.name;
   // The registry default follows the chosen name (under the preset's registry), unless something set it.
   const registry = preset?.registryPrefix ? `${preset.registryPrefix}/${named}` : named;
-  const proposed: Answers = { ...base, registry, ...preset?.defaults, ...stored, ...file, ...flags, ...locked };
+  // The worker's broker defaults to RabbitMQ when the project has it.
+  const extras = locked.extras ?? flags.extras ?? file.extras ?? stored.extras ?? preset?.defaults.extras ?? base.extras;
+  const broker = extras.includes('rabbitmq') ? 'rabbitmq' : base.broker;
+  const proposed: Answers = { ...base, registry, broker, ...preset?.defaults, ...stored, ...file, ...flags, ...locked };
   const given = new Set<AnswerKey>([stored, file, flags, locked].flatMap((g) => Object.keys(g) as AnswerKey[]));
-  const missing = OPTIONS.map((o) => o.key).filter((k) => !given.has(k));
+  // Questions that do not apply to these answers (the broker without a worker) are not missing.
+  const missing = OPTIONS.filter((o) => !given.has(o.key) && o.askWhen?.(proposed) !== false).map((o) => o.key);
   return { proposed, given, missing, locked: new Set(Object.keys(locked) as AnswerKey[]) };
 }
 

@@ -110,6 +110,17 @@ export function checkAnswers(a: Answers): string[] {
   push(checkName(a.name));
   push(checkRegistry(a.registry));
   push(checkPort(a.port));
+  if (a.extras.includes('worker')) {
+    if (a.broker === 'redis' && a.cache !== 'redis') {
+      problems.push(`--broker redis: the worker's broker would be the Redis cache, but --cache is ${a.cache}; use --cache redis, or --broker rabbitmq with --extras rabbitmq`);
+    }
+    if (a.broker === 'rabbitmq' && !a.extras.includes('rabbitmq')) {
+      problems.push('--broker rabbitmq: add rabbitmq to --extras (e.g. --extras rabbitmq,worker)');
+    }
+  }
+  if (a.extras.includes('adminer') && !['postgres', 'mysql', 'mariadb'].includes(a.database)) {
+    problems.push(`--extras adminer: adminer needs a database server (postgres, mysql or mariadb), but --database is ${a.database}`);
+  }
   if (a.observability.includes('grafana') && !a.observability.includes('prometheus')) {
     problems.push('--observability: grafana needs prometheus as its data source; add it (e.g. --observability prometheus,grafana) or drop grafana');
   }

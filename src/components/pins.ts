@@ -26,6 +26,8 @@ export const PY = {
   otelFlask: 'opentelemetry-instrumentation-flask==0.66b1',
   otelDjango: 'opentelemetry-instrumentation-django==0.66b1',
   otelSqlalchemy: 'opentelemetry-instrumentation-sqlalchemy==0.66b1',
+  celery: 'celery==5.7.0',
+  celeryRedis: 'celery[redis]==5.7.0',
   pytest: 'pytest==9.2.0',
   pytestCov: 'pytest-cov==7.1.0',
   pytestDjango: 'pytest-django==4.14.0',
@@ -47,6 +49,8 @@ export const IMAGES = {
   prometheus: 'prom/prometheus:v3.5.0',
   grafana: 'grafana/grafana:12.1.1',
   otelCollector: 'otel/opentelemetry-collector-contrib:0.135.0',
+  rabbitmq: 'rabbitmq:4.1.4-management-alpine',
+  adminer: 'adminer:5.3.0-standalone',
 } as const;
 
 const PYTHON_PATCH: Record<PythonVersion, string> = {

@@ -4,6 +4,7 @@ import { CACHE_COMPONENTS } from './caches.js';
 import { CORE_COMPONENTS } from './core.js';
 import { DATABASE_COMPONENTS } from './databases.js';
 import { FRAMEWORK_COMPONENTS, ORM_COMPONENTS } from './frameworks.js';
+import { EXTRA_COMPONENTS } from './extras.js';
 import { OBSERVABILITY_COMPONENTS } from './observability.js';
 import { PROXY_COMPONENTS } from './proxies.js';
 import type { Component } from './types.js';
@@ -16,6 +17,7 @@ export const COMPONENTS: readonly Component[] = [
   ...CACHE_COMPONENTS,
   ...PROXY_COMPONENTS,
   ...OBSERVABILITY_COMPONENTS,
+  ...EXTRA_COMPONENTS,
 ];
 
 export function componentById(id: string): Component | undefined {
@@ -28,6 +30,7 @@ export function componentIdsFor(a: Answers): Set<string> {
   ids.add(a.framework);
   for (const choice of [a.database, a.cache, a.proxy]) if (choice !== 'none') ids.add(choice);
   for (const o of a.observability) ids.add(o);
+  for (const e of a.extras) ids.add(e);
   if (a.framework !== 'django' && a.database !== 'none') ids.add('sqlalchemy');
   return ids;
 }

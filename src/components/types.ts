@@ -2,7 +2,7 @@
 // everything it adds to the generated project. The planner merges these; nothing else knows about a choice.
 import type { Answers } from '../answers/options.js';
 
-export type Slot = 'core' | 'framework' | 'database' | 'cache' | 'proxy' | 'observability';
+export type Slot = 'core' | 'framework' | 'database' | 'cache' | 'proxy' | 'observability' | 'extra';
 
 /** A compose-spec service mapping, kept as plain data and written with `yaml`. */
 export type ComposeService = Record<string, unknown>;
@@ -38,7 +38,19 @@ export interface ServeSpec {
   migrateCommand?: string[];
 }
 
+/** Another process run from the app's own image (a worker, a scheduler), with the app's environment. */
+export interface AppProcess {
+  command: string[];
+  /** Development command, when it differs (e.g. with auto-reload). */
+  devCommand?: string[];
+  healthcheck?: Record<string, unknown>;
+  /** Grace period for in-flight work on stop (e.g. a task finishing). */
+  stopGracePeriod?: string;
+  limits?: { cpus?: string; memory: string };
+}
+
 export interface Contribution {
+  appProcesses?: Record<string, AppProcess>;
   services?: { dev?: Record<string, ComposeService>; prod?: Record<string, ComposeService> };
   /** Named volumes the services above use. */
   volumes?: { dev?: string[]; prod?: string[] };

@@ -104,6 +104,35 @@ function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[]
           deploy: { resources: { limits: { cpus: '1.0', memory: '512M' }, reservations: { memory: '128M' } } },
         };
   services.web = withoutEmpty(web);
+
+  for (const c of contributions) {
+    for (const [name, proc] of Object.entries(c.appProcesses ?? {})) {
+      services[name] = withoutEmpty(
+        mode === 'dev'
+          ? {
+              ...base,
+              command: proc.devCommand ?? proc.command,
+              environment,
+              volumes: ['./app:/app/app', ...sqliteVolume(contributions)],
+              depends_on: dependsOn(contributions, migrate),
+              ...(proc.healthcheck ? { healthcheck: proc.healthcheck } : {}),
+            }
+          : {
+              ...base,
+              command: proc.command,
+              environment,
+              volumes: sqliteVolume(contributions),
+              depends_on: dependsOn(contributions, migrate),
+              ...(proc.healthcheck ? { healthcheck: proc.healthcheck } : {}),
+              read_only: true,
+              tmpfs: ['/tmp'],
+              cap_drop: ['ALL'],
+              stop_grace_period: proc.stopGracePeriod ?? '30s',
+              deploy: { resources: { limits: proc.limits ?? { memory: '512M' } } },
+            },
+      );
+    }
+  }
   return services;
 }
 

@@ -43,12 +43,16 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   async prompting(): Promise<void> {
-    const { proposed, missing } = this.ctx.resolution;
+    const { proposed, missing, given } = this.ctx.resolution;
     const answers: Answers = { ...proposed };
     const interactive = this.options.interactive ?? Boolean(process.stdin.isTTY);
     if (missing.length > 0 && !this.options.yes && !this.options.printAnswers) {
       if (!interactive) throw missingAnswersError(missing);
-      for (const key of missing) Object.assign(answers, await this.prompt(promptQuestion(key, answers) as never));
+      // Every answer not given, in order; one that depends on an earlier typed answer is decided then.
+      for (const o of OPTIONS) {
+        if (given.has(o.key) || o.askWhen?.(answers) === false) continue;
+        Object.assign(answers, await this.prompt(promptQuestion(o.key, answers) as never));
+      }
     }
     if (this.options.printAnswers) {
       this.answers = answers;

@@ -10,7 +10,8 @@ const validators: Partial<Record<AnswerKey, (v: string) => true | string>> = {
 
 export function promptQuestion(key: AnswerKey, current: Answers): Record<string, unknown> {
   const spec = OPTIONS.find((o) => o.key === key)!;
-  const value = current[key];
+  // The broker's default follows the extras typed just before it.
+  const value = key === 'broker' ? (current.extras.includes('rabbitmq') ? 'rabbitmq' : 'redis') : current[key];
   switch (spec.kind) {
     case 'select':
       return { type: 'select', name: key, message: spec.message, choices: [...spec.choices], default: value };
