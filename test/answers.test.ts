@@ -62,7 +62,8 @@ test('precedence: defaults < preset < stored < flags; given answers are not aske
   assert.is(r.proposed.framework, 'django');
   assert.is(r.proposed.port, 9000);
   assert.is(r.proposed.python, '3.12');
-  assert.equal(new Set(r.missing), new Set(OPTIONS.map((o) => o.key).filter((k) => !['proxy', 'framework', 'port'].includes(k))));
+  // The broker is asked only with a worker.
+  assert.equal(new Set(r.missing), new Set(OPTIONS.map((o) => o.key).filter((k) => !['proxy', 'framework', 'port', 'broker'].includes(k))));
 });
 
 test('the registry default follows the project name', () => {

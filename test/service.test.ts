@@ -45,7 +45,7 @@ function readTree(dir: string): Map<string, string> {
 
 /** A project without `kind`: its slot empty (and, for grafana, prometheus present). */
 function without(kind: string): Answers {
-  const a = { ...defaultsFor('shop'), observability: kind === 'grafana' ? ['prometheus' as const] : [] };
+  const a: Answers = { ...defaultsFor('shop'), observability: kind === 'grafana' ? ['prometheus' as const] : [] };
   if (['postgres', 'mysql', 'mariadb', 'sqlite'].includes(kind)) a.database = 'none';
   if (['redis', 'memcached'].includes(kind)) a.cache = 'none';
   if (['nginx', 'caddy'].includes(kind)) a.proxy = 'none';
@@ -168,6 +168,28 @@ test('the bin adds without Yeoman: same files as the generator, state written la
   const b = readTree(viaGenerator);
   for (const [path, content] of b) if (!path.startsWith('.env') && path !== '.yo-rc.json') assert.is(a.get(path), content, path);
   assert.equal(JSON.parse(a.get('.yo-rc.json')!)['generator-pydocker'], JSON.parse(b.get('.yo-rc.json')!)['generator-pydocker']);
+});
+
+test('add worker: takes the broker the project has, or the one asked for (adding it too)', async () => {
+  const redisProject = project(defaultsFor('jobs'));
+  await add(redisProject, 'worker');
+  const withRedis = JSON.parse(readFileSync(join(redisProject, '.yo-rc.json'), 'utf8'))['generator-pydocker'].answers;
+  assert.equal([withRedis.extras, withRedis.broker], [['worker'], 'redis']);
+  assert.match(parse(readFileSync(join(redisProject, 'compose.yaml'), 'utf8')).services.worker.environment.CELERY_BROKER_URL, /^redis:\/\/.*@cache:6379\/1$/);
+
+  const bare = project({ ...defaultsFor('jobs'), cache: 'none' });
+  try {
+    await add(bare, 'worker');
+    assert.unreachable('no broker to use');
+  } catch (err) {
+    assert.match((err as Error).message, /needs a broker.*--broker rabbitmq \(adds RabbitMQ\) or --broker redis \(adds Redis\)/);
+  }
+  await add(bare, 'worker', { broker: 'rabbitmq' });
+  const model = parse(readFileSync(join(bare, 'compose.yaml'), 'utf8'));
+  assert.ok(model.services.rabbitmq.healthcheck);
+  assert.equal(model.services.worker.depends_on.rabbitmq, { condition: 'service_healthy' });
+  assert.ok(model.services.beat);
+  assert.match(readFileSync(join(bare, 'app/readiness.py'), 'utf8'), /"rabbitmq": broker\.ping/);
 });
 
 test('adding what is there changes nothing and says so', async () => {

@@ -8,6 +8,7 @@
 // value of each other value-only answer. That keeps the matrix at one project per structural combination.
 import {
   type Answers,
+  type Extra,
   type Observability,
   type PythonVersion,
   CACHES,
@@ -46,6 +47,13 @@ export const MATRIX_IDENTITIES: readonly { name: string; registry: string }[] = 
 
 const OBSERVABILITY_SUBSETS = observabilitySubsets();
 
+/**
+ * Sets of extra services, crossed with the rest like the value-only answers (each extra only adds services
+ * and files of its own). A set the rules refuse for a combination (a worker without a broker, Adminer
+ * without a database server) gives way to the next one.
+ */
+export const MATRIX_EXTRAS: readonly Extra[][] = [[], ['worker'], ['rabbitmq'], ['adminer'], ['rabbitmq', 'worker'], ['rabbitmq', 'worker', 'adminer']];
+
 /** Number of structural combinations, which is also the number of combinations `combinations()` returns. */
 export const COMBINATION_COUNT =
   FRAMEWORKS.length * DATABASES.length * CACHES.length * PROXIES.length * OBSERVABILITY_SUBSETS.length;
@@ -79,12 +87,17 @@ export function combinations(): Answers[] {
               python,
               port: 0,
             };
-            // The assigned port, or the next one the answer rules accept for this combination.
-            for (let k = 0; k < MATRIX_PORTS.length; k++) {
-              const answers = { ...base, port: MATRIX_PORTS[(portIndex + k) % MATRIX_PORTS.length]! };
-              if (checkAnswers(answers).length === 0) {
-                out.push(answers);
-                break;
+            // The assigned port and extras, or the next ones the answer rules accept for this combination.
+            const extrasIndex = 2 * f + d + c + 2 * p + o;
+            search: for (let e = 0; e < MATRIX_EXTRAS.length; e++) {
+              const extras = [...MATRIX_EXTRAS[(extrasIndex + e) % MATRIX_EXTRAS.length]!];
+              const broker = extras.includes('rabbitmq') ? 'rabbitmq' : 'redis';
+              for (let k = 0; k < MATRIX_PORTS.length; k++) {
+                const answers = { ...base, extras, broker, port: MATRIX_PORTS[(portIndex + k) % MATRIX_PORTS.length]! } as Answers;
+                if (checkAnswers(answers).length === 0) {
+                  out.push(answers);
+                  break search;
+                }
               }
             }
           }),
@@ -98,5 +111,6 @@ export function combinations(): Answers[] {
 /** A short, stable, human-readable label of a combination, e.g. `fastapi/postgres/redis/nginx/prometheus+grafana/py3.13/8000`. */
 export function combinationLabel(a: Answers): string {
   const obs = a.observability.length > 0 ? a.observability.join('+') : 'no-obs';
-  return `${a.framework}/${a.database}/${a.cache}/${a.proxy}/${obs}/py${a.python}/${a.port}/${a.name}`;
+  const extras = a.extras.length > 0 ? `/${a.extras.join('+')}` : '';
+  return `${a.framework}/${a.database}/${a.cache}/${a.proxy}/${obs}${extras}/py${a.python}/${a.port}/${a.name}`;
 }

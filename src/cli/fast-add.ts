@@ -5,9 +5,9 @@ import { dirname, join } from 'node:path';
 import { CONFIG_KEY } from '../generators/app/project-folder.js';
 import { addedMessage, diffOf, loadProject, manualStepsError, planAddition } from '../generators/service/prepare.js';
 
-export async function fastAdd(root: string, kind: string, dryRun: boolean): Promise<void> {
+export async function fastAdd(root: string, kind: string, dryRun: boolean, broker?: string): Promise<void> {
   const ctx = await loadProject(root, (m) => console.error(m));
-  const result = planAddition(ctx, kind);
+  const result = planAddition(ctx, kind, broker ? { broker } : {});
   if (result.status === 'present') {
     console.log(result.message);
     return;

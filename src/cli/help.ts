@@ -10,6 +10,7 @@ export function helpText(version: string): string {
     '  pydocker new [dir] [options]     generate a project (same as `yo pydocker [dir]`)',
     '  pydocker add <kind> [options]    add a service to the project in this folder (same as `yo pydocker:service <kind>`)',
     `                                   kinds: ${ADDABLE_KINDS.join(', ')}`,
+    '                                   (worker: --broker redis|rabbitmq, default the one the project has)',
     '  pydocker preset init [dir]       scaffold a team preset package',
     '  pydocker preset check [dir]      validate a preset (schema, answers, template overlay)',
     '  pydocker --help | --version',

@@ -63,7 +63,7 @@ async function runGenerator(command: keyof typeof GENERATORS, positionals: strin
   }
   if (command === 'add' && positionals[0]) {
     const { fastAdd } = await import('./fast-add.js');
-    return fastAdd(process.cwd(), positionals[0], Boolean(values['dry-run']));
+    return fastAdd(process.cwd(), positionals[0], Boolean(values['dry-run']), values.broker as string | undefined);
   }
   const { name, load } = GENERATORS[command];
   // Yeoman reads .yo-rc.json before our code runs; check it first so a broken one gets our message and exit 2.
@@ -76,6 +76,7 @@ async function runGenerator(command: keyof typeof GENERATORS, positionals: strin
   env.register(Gen as never, { namespace, resolved: new URL(`../generators/${name}/index.js`, import.meta.url).pathname } as never);
   const generatorOptions: Record<string, unknown> = { yes: Boolean(values.yes), force: Boolean(values.force), skipInstall: true };
   if (values.preset !== undefined) generatorOptions.preset = values.preset;
+  if (command === 'add' && values.broker !== undefined) generatorOptions.broker = values.broker;
   if (values.answers !== undefined) generatorOptions.answers = values.answers;
   if (values['print-answers']) generatorOptions.printAnswers = true;
   for (const o of OPTIONS) if (values[o.flag] !== undefined) generatorOptions[o.flag] = values[o.flag];
@@ -95,8 +96,8 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined && !values.help ? 2 : 0;
     }
     if (command === 'new' || command === 'add') {
-      if (command === 'add' && (OPTIONS.some((o) => values[o.flag] !== undefined) || values.preset || values.answers)) {
-        throw new CliError('`pydocker add` takes a kind, not answers: the project\'s answers are in its .yo-rc.json');
+      if (command === 'add' && (OPTIONS.some((o) => o.flag !== 'broker' && values[o.flag] !== undefined) || values.preset || values.answers)) {
+        throw new CliError('`pydocker add` takes a kind (and --broker for a worker), not answers: the project\'s answers are in its .yo-rc.json');
       }
       await runGenerator(command, rest, values);
       return 0;

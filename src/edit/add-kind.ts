@@ -1,5 +1,5 @@
 // What `add <kind>` means for the stored answers: which slot a kind fills, and the refusals with alternatives.
-import { type Answers, CACHES, DATABASES, OBSERVABILITY, PROXIES } from '../answers/options.js';
+import { type Answers, type Broker, BROKERS, CACHES, DATABASES, EXTRAS, OBSERVABILITY, PROXIES } from '../answers/options.js';
 import { UsageError } from '../answers/errors.js';
 
 const SLOTS = {
@@ -9,28 +9,54 @@ const SLOTS = {
 } as const;
 type SlotName = keyof typeof SLOTS;
 
-export const ADDABLE_KINDS: readonly string[] = [...SLOTS.database, ...SLOTS.cache, ...SLOTS.proxy, ...OBSERVABILITY];
+export const ADDABLE_KINDS: readonly string[] = [...SLOTS.database, ...SLOTS.cache, ...SLOTS.proxy, ...OBSERVABILITY, ...EXTRAS];
 
 export type Addition = { status: 'added'; answers: Answers } | { status: 'present'; message: string };
 
-function slotOf(kind: string): SlotName | 'observability' | undefined {
+function slotOf(kind: string): SlotName | 'observability' | 'extras' | undefined {
   for (const [slot, kinds] of Object.entries(SLOTS)) if ((kinds as readonly string[]).includes(kind)) return slot as SlotName;
-  return (OBSERVABILITY as readonly string[]).includes(kind) ? 'observability' : undefined;
+  if ((OBSERVABILITY as readonly string[]).includes(kind)) return 'observability';
+  return (EXTRAS as readonly string[]).includes(kind) ? 'extras' : undefined;
 }
 
 /** The kinds this project can still take. */
 export function addableTo(a: Answers): string[] {
   return ADDABLE_KINDS.filter((k) => {
     const slot = slotOf(k)!;
-    return slot === 'observability' ? !a.observability.includes(k as never) : a[slot] === 'none';
+    if (slot === 'observability' || slot === 'extras') return !(a[slot] as string[]).includes(k);
+    return a[slot] === 'none';
   });
 }
 
-export function addKind(a: Answers, kind: string): Addition {
+/** The worker's broker: the one asked for, else the one the project already has. */
+function workerBroker(a: Answers, asked: Broker | undefined): Broker {
+  if (asked) return asked;
+  if (a.extras.includes('rabbitmq')) return 'rabbitmq';
+  if (a.cache === 'redis') return 'redis';
+  throw new UsageError(
+    `the worker needs a broker and this project has none: pass --broker rabbitmq (adds RabbitMQ)${a.cache === 'none' ? ' or --broker redis (adds Redis)' : ''}`,
+  );
+}
+
+function addExtra(a: Answers, kind: string, broker: Broker | undefined): Addition {
+  if (a.extras.includes(kind as never)) return { status: 'present', message: `${kind} is already part of this project; nothing changed` };
+  if (kind !== 'worker') return { status: 'added', answers: { ...a, extras: EXTRAS.filter((e) => e === kind || a.extras.includes(e)) } };
+  const chosen = workerBroker(a, broker);
+  // The broker comes along when the project lacks it.
+  const wanted = new Set<string>([...a.extras, 'worker', ...(chosen === 'rabbitmq' ? ['rabbitmq'] : [])]);
+  const cache = chosen === 'redis' && a.cache === 'none' ? 'redis' : a.cache;
+  return { status: 'added', answers: { ...a, cache, broker: chosen, extras: EXTRAS.filter((e) => wanted.has(e)) } };
+}
+
+export function addKind(a: Answers, kind: string, options: { broker?: string } = {}): Addition {
   const slot = slotOf(kind);
   if (!slot) {
     throw new UsageError(`unknown kind "${kind}"; kinds: ${ADDABLE_KINDS.join(', ')}`);
   }
+  if (options.broker !== undefined && !(BROKERS as readonly string[]).includes(options.broker)) {
+    throw new UsageError(`--broker: unknown value "${options.broker}"; valid values: ${BROKERS.join(', ')}`);
+  }
+  if (slot === 'extras') return addExtra(a, kind, options.broker as Broker | undefined);
   if (slot === 'observability') {
     if (a.observability.includes(kind as never)) return { status: 'present', message: `${kind} is already part of this project; nothing changed` };
     if (kind === 'grafana' && !a.observability.includes('prometheus')) {

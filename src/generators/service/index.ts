@@ -7,7 +7,7 @@ import { ADDABLE_KINDS, addableTo } from '../../edit/add-kind.js';
 import { TEMPLATES_DIR } from '../../render/render.js';
 import { type AddContext, type AddPlan, addedMessage, diffOf, loadProject, manualStepsError, planAddition } from './prepare.js';
 
-type ServiceOptions = BaseOptions & Record<string, unknown> & { kind?: string; yes?: boolean; interactive?: boolean };
+type ServiceOptions = BaseOptions & Record<string, unknown> & { kind?: string; yes?: boolean; interactive?: boolean; broker?: string };
 const EXECUTABLE = { stat: { mode: 0o755 } as Stats };
 
 export default class ServiceGenerator extends Generator<Record<string, unknown>, ServiceOptions> {
@@ -19,6 +19,7 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
     super(args, opts as never, { customInstallTask: true } as never);
     this.argument('kind', { type: String, required: false, description: `What to add: ${ADDABLE_KINDS.join(', ')}` });
     this.option('yes', { type: Boolean, alias: 'y', description: 'Do not ask; fail if the kind is missing' });
+    this.option('broker', { type: String, description: 'Broker of the worker: redis or rabbitmq (default: the one the project has)' });
     this.sourceRoot(TEMPLATES_DIR);
   }
 
@@ -35,7 +36,7 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
       ({ kind } = await this.prompt<{ kind: string }>([{ type: 'select', name: 'kind', message: 'Service to add', choices }]));
     }
     this.kind = kind!;
-    this.result = planAddition(this.ctx, this.kind);
+    this.result = planAddition(this.ctx, this.kind, this.options.broker ? { broker: this.options.broker } : {});
     if (this.result.status === 'present') this.log(this.result.message);
   }
 

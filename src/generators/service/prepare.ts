@@ -41,8 +41,8 @@ export async function loadProject(root: string, warn: (m: string) => void): Prom
 
 export type AddPlan = { status: 'present'; message: string } | { status: 'added'; next: Answers; update: ProjectUpdate };
 
-export function planAddition(ctx: AddContext, kind: string): AddPlan {
-  const addition = addKind(ctx.answers, kind);
+export function planAddition(ctx: AddContext, kind: string, options: { broker?: string } = {}): AddPlan {
+  const addition = addKind(ctx.answers, kind, options);
   if (addition.status === 'present') return addition;
   const p = ctx.preset;
   if (p) {

@@ -16,10 +16,19 @@ import { connect, createServer } from 'node:net';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 
+/** Closes a connection at once: a TCP reset where the socket is TCP (Unix sockets cannot be reset). */
+function cut(socket) {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
 function pipeBoth(client, upstream) {
   client.pause();
   client.on('error', () => {});
-  upstream.on('error', () => client.resetAndDestroy());
+  upstream.on('error', () => cut(client));
   upstream.once('connect', () => {
     client.pipe(upstream);
     upstream.pipe(client);

@@ -1,6 +1,6 @@
 // What the production image runs: the final stage's CMD, ENTRYPOINT, ENV, WORKDIR and EXPOSE, following
 // FROM <stage> to the stages it inherits from. The Dockerfile reader is tier 1's (test/verify).
-import { type Dockerfile, argPairs, effectiveInstructions, expand, flagsAndArgs, parseDockerfile } from '../../verify/dockerfile-parse.js';
+import { type Dockerfile, effectiveInstructions, expand, flagsAndArgs, parseDockerfile } from '../../verify/dockerfile-parse.js';
 
 export { parseDockerfile };
 
@@ -12,6 +12,18 @@ export interface ImageCommand {
   env: Record<string, string>;
   workdir: string;
   exposes: string[];
+}
+
+/** KEY=VALUE pairs of ENV, values quoted or not (`A="two words" B=x`), or the legacy `ENV KEY value words`. */
+export function envPairs(args: string): [string, string][] {
+  const legacy = /^([A-Za-z_][A-Za-z0-9_]*)\s+([^=]*)$/.exec(args.trim());
+  if (legacy) return [[legacy[1]!, legacy[2]!.trim()]];
+  const out: [string, string][] = [];
+  for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("((?:[^"\\]|\\.)*)"|'([^']*)'|(\S*))/g)) {
+    const value = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : (m[4] ?? m[5] ?? '');
+    out.push([m[1]!, value]);
+  }
+  return out;
 }
 
 function execOrShell(args: string): string[] {
@@ -27,7 +39,7 @@ export function dockerCommand(df: Dockerfile): ImageCommand {
   for (const ins of effectiveInstructions(df, final)) {
     switch (ins.keyword) {
       case 'ENV':
-        for (const [k, v] of argPairs(ins.args)) {
+        for (const [k, v] of envPairs(ins.args)) {
           const value = expand(v, vars);
           vars.set(k, value);
           out.env[k] = value;

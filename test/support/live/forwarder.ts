@@ -13,6 +13,15 @@ import { type Server, type Socket, connect, createServer } from 'node:net';
 export type ListenOn = { port: number; host?: string } | { path: string };
 export type PauseMode = 'refuse' | 'blackhole';
 
+/** Closes a connection at once: a TCP reset where the socket is TCP (Unix sockets cannot be reset). */
+export function cut(socket: Socket): void {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
 export class Forwarder {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -77,13 +86,13 @@ export class Forwarder {
     client.on('error', () => {});
     if (this.mode === 'blackhole') return; // held open, never answered
     if (this.mode === 'refuse') {
-      client.resetAndDestroy();
+      cut(client);
       return;
     }
     client.pause();
     const upstream = connect(this.target.port, this.target.host);
     this.track(upstream);
-    upstream.on('error', () => client.resetAndDestroy());
+    upstream.on('error', () => cut(client));
     upstream.once('connect', () => {
       client.pipe(upstream);
       upstream.pipe(client);
@@ -94,7 +103,7 @@ export class Forwarder {
   }
 
   private cutAll() {
-    for (const s of this.sockets) s.resetAndDestroy();
+    for (const s of this.sockets) cut(s);
     this.sockets.clear();
   }
 
