@@ -1,6 +1,6 @@
 // Team presets: defaults, locks, values and template overlays, through yeoman-test and the bin.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,8 @@ import { OPTIONS } from '../src/answers/options.js';
 import AppGenerator from '../src/generators/app/index.js';
 import ServiceGenerator from '../src/generators/service/index.js';
 import { loadPreset, PresetError, SCHEMA_PATH } from '../src/preset/load.js';
+import { formatProblem, verifyProject } from './verify/index.js';
+import { projectFrom } from './verify/project.js';
 
 const BIN = fileURLToPath(new URL('../bin/pydocker.js', import.meta.url));
 const app = { namespace: 'pydocker:app', resolved: fileURLToPath(new URL('../src/generators/app/index.ts', import.meta.url)), autoCleanup: false };
@@ -66,6 +68,14 @@ test('a preset applies its defaults, locks, values and overlay (yeoman-test)', a
   assert.is(read(dir, 'CODEOWNERS'), '* @acme/platform\n');
   assert.match(read(dir, 'Dockerfile'), /com\.acme\.team="platform"/);
   assert.match(read(dir, 'Dockerfile'), /python:3\.12/);
+  // The preset-made project passes the same tier-1 checks as any other.
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name !== '.yo-rc.json')
+    .map((e) => {
+      const path = join(e.parentPath, e.name);
+      return { path: path.slice(dir.length + 1), content: readFileSync(path, 'utf8'), executable: (statSync(path).mode & 0o111) !== 0 };
+    });
+  assert.equal(verifyProject(projectFrom(s.answers, files)).map(formatProblem), []);
 });
 
 test('a locked answer cannot be overridden by flag, answers file or prompt', async () => {
