@@ -1,6 +1,6 @@
 // The `pydocker` bin as users and CI run it: no terminal, exit codes, messages, nothing half-written.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,26 @@ test('a non-project folder with files is refused; --force generates into it and 
   const forced = pydocker(['new', 'legacy', '--yes', '--force'], cwd);
   assert.is(forced.code, 0, forced.err);
   assert.is(readFileSync(join(cwd, 'legacy/app.py'), 'utf8'), 'print("mine")\n');
+});
+
+test('yo pydocker, as users type it, finds the generator and writes the project', () => {
+  // yo refuses to run as root, so as root (CI) it runs as nobody, with the package in a node_modules it finds.
+  const cwd = tmp();
+  mkdirSync(join(cwd, 'node_modules'));
+  mkdirSync(join(cwd, 'home'));
+  symlinkSync(fileURLToPath(new URL('..', import.meta.url)), join(cwd, 'node_modules/generator-pydocker'));
+  chmodSync(cwd, 0o777);
+  chmodSync(join(cwd, 'home'), 0o777);
+  const yo = fileURLToPath(new URL('../node_modules/.bin/yo', import.meta.url));
+  const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', yo] : [yo];
+  const r = spawnSync(asUser[0]!, [...asUser.slice(1), 'pydocker', 'svc', '--yes', '--framework', 'flask'], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HOME: join(cwd, 'home'), NO_UPDATE_NOTIFIER: '1' },
+  });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.is(JSON.parse(readFileSync(join(cwd, 'svc/.yo-rc.json'), 'utf8'))['generator-pydocker'].answers.framework, 'flask');
 });
 
 test('--dry-run writes nothing', () => {
