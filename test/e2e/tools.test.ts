@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse, stringify } from 'yaml';
-import type { Answers } from '../src/answers/options.js';
+import type { Answers } from '../../src/answers/options.js';
 import {
   type CheckResult,
   ToolMissingError,
@@ -20,7 +20,7 @@ import {
   promtoolCheck,
   proxyProbe,
   requireTool,
-} from './support/tools/index.js';
+} from '../support/tools/index.js';
 
 const made: string[] = [];
 const projects = new Map<string, string>();
