@@ -110,6 +110,9 @@ export function checkAnswers(a: Answers): string[] {
   push(checkName(a.name));
   push(checkRegistry(a.registry));
   push(checkPort(a.port));
+  if (a.description.length > 100 || /[\r\n]/.test(a.description)) {
+    problems.push(`--description: keep it to one line of at most 100 characters (it has ${a.description.length}); the README is the place for more`);
+  }
   if (a.extras.includes('worker')) {
     if (a.broker === 'redis' && a.cache !== 'redis') {
       problems.push(`--broker redis: the worker's broker would be the Redis cache, but --cache is ${a.cache}; use --cache redis, or --broker rabbitmq with --extras rabbitmq`);

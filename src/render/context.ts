@@ -3,6 +3,7 @@ import type { Answers } from '../answers/options.js';
 import { IMAGES, PY, pythonImage } from '../components/pins.js';
 import type { StackPlan } from '../plan/types.js';
 import type { PresetValues } from '../preset/load.js';
+import { docstring, pyConstant } from './python-text.js';
 
 export interface TemplateContext {
   answers: Answers;
@@ -24,6 +25,10 @@ export interface TemplateContext {
   labels: Record<string, string>;
   /** The host port a service publishes in development (e.g. devPort('proxy') -> 8080), from the plan. */
   devPort(service: string): number | undefined;
+  /** A Python docstring of free text (names, the description), wrapped to the line length ruff enforces. */
+  docstring(text: string, indent?: number): string;
+  /** `NAME = "value"` as ruff format would write it. */
+  pyConstant(name: string, value: string): string;
 }
 
 export function templateContext(plan: StackPlan): TemplateContext {
@@ -41,6 +46,8 @@ export function templateContext(plan: StackPlan): TemplateContext {
     pythonImage: plan.preset?.values.baseImage ?? pythonImage(a.python),
     preset: { name: plan.preset?.name, version: plan.preset?.version, values: plan.preset?.values ?? {} },
     labels: plan.preset?.values.labels ?? {},
+    docstring,
+    pyConstant,
     devPort: (service) => {
       const ports = plan.compose.dev.services[service]?.ports as string[] | undefined;
       const hostPort = ports?.[0]?.split(':').at(-2);
