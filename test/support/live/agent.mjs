@@ -5,7 +5,8 @@
 //   inbound  a Unix socket per port (e.g. in-8000.sock -> 127.0.0.1:8000): the test process reaches the app,
 //            the proxy and Prometheus inside;
 //   outbound a TCP port per dependency (e.g. 127.0.0.1:5432 -> out-db.sock): the app reaches the real
-//            servers on the host through the test's pausable forwarders (forwarder.ts);
+//            servers on the host through the test's pausable forwarders (forwarder.ts); while a forwarder is
+//            paused (its socket removed) the port is closed, so connections are refused;
 //   otlp     optionally, a stand-in OpenTelemetry collector (OTLP/HTTP) that accepts every export and logs
 //            one JSON line per request.
 // Usage: node agent.mjs CONFIG.json. Prints "ready" once everything listens; exits when stdin closes (the test
@@ -51,9 +52,28 @@ for (const { path, port } of config.inbound ?? []) {
   listening.push(listen(server, path));
 }
 
+// An outbound port listens only while the forwarder's socket exists: when the test pauses a dependency (the
+// forwarder removes its socket), new connections to it are refused, as they are to a stopped container.
 for (const { port, path } of config.outbound ?? []) {
-  const server = createServer((client) => pipeBoth(client, connect(path)));
-  listening.push(listen(server, { port, host: '0.0.0.0' }));
+  let server;
+  let busy = false;
+  const sync = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      if (existsSync(path) && !server) {
+        server = createServer((client) => pipeBoth(client, connect(path)));
+        await listen(server, { port, host: '0.0.0.0' });
+      } else if (!existsSync(path) && server) {
+        server.close();
+        server = undefined;
+      }
+    } finally {
+      busy = false;
+    }
+  };
+  listening.push(sync());
+  setInterval(() => sync().catch((err) => process.stderr.write(`agent: port ${port}: ${err.message}\n`)), 50).unref();
 }
 
 if (config.otlp) {

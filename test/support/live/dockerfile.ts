@@ -12,6 +12,10 @@ export interface ImageCommand {
   env: Record<string, string>;
   workdir: string;
   exposes: string[];
+  /** USER of the final stage, as written (name or uid), and its numeric uid/gid when the Dockerfile creates it. */
+  user: string;
+  uid?: number;
+  gid?: number;
 }
 
 /** KEY=VALUE pairs of ENV, values quoted or not (`A="two words" B=x`), or the legacy `ENV KEY value words`. */
@@ -35,9 +39,13 @@ export function dockerCommand(df: Dockerfile): ImageCommand {
   const final = df.stages[df.stages.length - 1];
   if (!final) throw new Error('the Dockerfile has no FROM');
   const vars = new Map<string, string>();
-  const out: ImageCommand = { stage: final.name ?? String(final.index), cmd: [], entrypoint: [], env: {}, workdir: '/', exposes: [] };
-  for (const ins of effectiveInstructions(df, final)) {
+  const out: ImageCommand = { stage: final.name ?? String(final.index), cmd: [], entrypoint: [], env: {}, workdir: '/', exposes: [], user: 'root' };
+  const instructions = effectiveInstructions(df, final);
+  for (const ins of instructions) {
     switch (ins.keyword) {
+      case 'USER':
+        out.user = ins.args.trim();
+        break;
       case 'ENV':
         for (const [k, v] of envPairs(ins.args)) {
           const value = expand(v, vars);
@@ -60,5 +68,14 @@ export function dockerCommand(df: Dockerfile): ImageCommand {
         break;
     }
   }
+  const name = out.user.split(':')[0]!;
+  if (/^\d+$/.test(name)) out.uid = Number(name);
+  for (const ins of instructions.filter((i) => i.keyword === 'RUN')) {
+    const user = new RegExp(`useradd\\b[^&;|]*?--uid[= ](\\d+)[^&;|]*?\\s${name}\\b`).exec(ins.args);
+    if (user) out.uid = Number(user[1]);
+    const group = new RegExp(`groupadd\\b[^&;|]*?--gid[= ](\\d+)[^&;|]*?\\s${name}\\b`).exec(ins.args);
+    if (group) out.gid = Number(group[1]);
+  }
+  if (out.uid !== undefined && out.gid === undefined) out.gid = out.uid;
   return out;
 }

@@ -22,6 +22,10 @@ const live = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const c of live) if (c.pid && c.exitCode === null && c.signalCode === null) killQuietly(c.pid, 'SIGKILL');
 });
+// Interrupted (Ctrl-C, CI's timeout): exit through the handler above instead of leaving children behind.
+for (const [signal, n] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
+  process.once(signal, () => process.exit(128 + n));
+}
 
 export function killQuietly(pid: number, signal: NodeJS.Signals): boolean {
   try {

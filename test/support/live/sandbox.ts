@@ -39,6 +39,8 @@ export interface SandboxOptions {
   dependencies: Dependency[];
   /** Port of a stand-in OTLP/HTTP collector inside (4318), when the app exports traces. */
   otlpPort?: number;
+  /** Folders mounted read-only inside (as compose's read_only: true makes the image's files). */
+  readOnly?: string[];
   /** Folder for the sandbox's own log. */
   logDir: string;
 }
@@ -140,6 +142,7 @@ export class Sandbox {
       'set -e',
       `${q(requireTool('ip'))} link set lo up`,
       `mount --bind ${q(join(dir, 'hosts'))} /etc/hosts`,
+      ...(options.readOnly ?? []).map((d) => `mount --bind ${q(d)} ${q(d)} && mount -o remount,bind,ro ${q(d)}`),
       `${q(process.execPath)} ${q(AGENT)} ${q(join(dir, 'agent.json'))}`,
     ].join('\n');
     const errFd = openSync(this.log, 'a');

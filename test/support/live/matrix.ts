@@ -1,0 +1,52 @@
+// Which stacks the live tier runs: the default stack (every check), the full-featured stack of each framework
+// (every observability option), and enough others that every pair of framework × database × cache × proxy
+// values appears in at least one of them (a pairwise covering set, seeded with the stacks above).
+import { CACHES, DATABASES, FRAMEWORKS, OBSERVABILITY, PROXIES, type Observability } from '../../../src/answers/options.js';
+import { defaultsFor } from '../../../src/answers/options.js';
+import { coveringSet, uncoveredPairs, type Factors, type Row } from './combos.js';
+import type { Combination } from './run.js';
+
+export const FACTORS: Factors = { framework: FRAMEWORKS, database: DATABASES, cache: CACHES, proxy: PROXIES };
+
+const FULL_OBSERVABILITY: Observability[] = [...OBSERVABILITY];
+/** Full-featured stacks: every observability option, and a database, cache and proxy each (varied). */
+const FULL: Row[] = [
+  { framework: 'fastapi', database: 'postgres', cache: 'redis', proxy: 'nginx' },
+  { framework: 'flask', database: 'mysql', cache: 'memcached', proxy: 'caddy' },
+  { framework: 'django', database: 'mariadb', cache: 'redis', proxy: 'nginx' },
+];
+
+function idOf(r: Row, suffix = ''): string {
+  return `${r.framework}-${r.database}-${r.cache}-${r.proxy}${suffix}`;
+}
+
+export function liveMatrix(): Combination[] {
+  const d = defaultsFor('e2e');
+  const defaultRow: Row = { framework: d.framework, database: d.database, cache: d.cache, proxy: d.proxy };
+  const rows = coveringSet(FACTORS, [defaultRow, ...FULL]);
+  if (uncoveredPairs(FACTORS, rows).length) throw new Error('internal: the covering set misses pairs');
+  const out: Combination[] = [];
+  rows.forEach((r, i) => {
+    const isDefault = i === 0;
+    const isFull = i >= 1 && i <= FULL.length;
+    out.push({
+      id: isDefault ? idOf(r) : isFull ? idOf(r, '-full') : idOf(r),
+      answers: {
+        framework: r.framework as Combination['answers']['framework'],
+        database: r.database as Combination['answers']['database'],
+        cache: r.cache as Combination['answers']['cache'],
+        proxy: r.proxy as Combination['answers']['proxy'],
+        observability: isFull ? FULL_OBSERVABILITY : d.observability,
+      },
+      roles: isDefault ? ['default', 'pairwise'] : isFull ? ['full', 'pairwise'] : ['pairwise'],
+      all: isDefault,
+    });
+  });
+  return out;
+}
+
+/** Only the stacks whose id matches $E2E_ONLY (a regular expression), when set. */
+export function selected(all: Combination[]): Combination[] {
+  const only = process.env.E2E_ONLY;
+  return only ? all.filter((c) => new RegExp(only).test(c.id)) : all;
+}
