@@ -28,6 +28,9 @@ test('long constants and docstrings are wrapped as ruff format would', () => {
   assert.is(pyConstant('URL', 'short'), 'URL = "short"');
   const doc = docstring(`${'word '.repeat(40)}end`, 4);
   assert.ok(doc.split('\n').every((l) => l.length <= 120), doc);
+  // Just over one line: two lines of text, else ruff format joins text and closing quotes back together.
+  const near = docstring(`${'abcd '.repeat(23)}xyz`);
+  assert.is(near.split('\n').length, 3, near);
 });
 
 test('the longest name and description keep every generated Python line within 120 characters', () => {

@@ -20,7 +20,11 @@ export function docstring(text: string, indent = 0): string {
   const pad = ' '.repeat(indent);
   const safe = text.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"').replace(/"$/, '\\"');
   if (pad.length + safe.length + 6 <= PY_LINE) return `${pad}"""${safe}"""`;
-  const [first = '', ...rest] = wrapWords(safe, PY_LINE - pad.length - 4);
+  let lines = wrapWords(safe, PY_LINE - pad.length - 4);
+  // One text line plus the closing quotes would be joined back into one over-long line by ruff format:
+  // wrap shorter, so the docstring really has two lines of text.
+  if (lines.length === 1) lines = wrapWords(safe, Math.ceil(safe.length / 2) + 8);
+  const [first = '', ...rest] = lines;
   return [`${pad}"""${first}`, ...rest.map((l) => `${pad}${l}`), `${pad}"""`].join('\n');
 }
 

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Forwarder } from '../support/live/forwarder.js';
-import { E2E } from '../support/live/paths.js';
+import { RUN_DIR } from '../support/live/paths.js';
 import { freePort, isAlive, runCommand, sleep, start, stop } from '../support/live/proc.js';
 import { Sandbox } from '../support/live/sandbox.js';
 import { dockerCommand, parseDockerfile } from '../support/live/dockerfile.js';
 import { coveringSet, uncoveredPairs, type Factors } from '../support/live/combos.js';
 
-const logDir = join(E2E, 'harness');
+const logDir = join(RUN_DIR, 'harness');
 mkdirSync(logDir, { recursive: true });
 
 /** An echo server on 127.0.0.1 (what a real database would be to the forwarder). */

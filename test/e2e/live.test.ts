@@ -11,12 +11,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { liveMatrix, selected } from '../support/live/matrix.js';
+import { pruneRunDirs } from '../support/live/paths.js';
+import { isAlive } from '../support/live/proc.js';
 import { coveringSetTable, failures, summaryTable, writeReport } from '../support/live/report.js';
 import { type CombinationResult, prepare, runCombination } from '../support/live/run.js';
 import { dropStaleScratchDatabases, serverStatus } from '../support/live/servers.js';
 import { python, venvFor, type Venv } from '../support/live/venv.js';
 
 const startedAt = new Date();
+pruneRunDirs(isAlive);
 const matrix = selected(liveMatrix());
 const jobs = Math.max(1, Number(process.env.E2E_JOBS ?? 2));
 

@@ -5,6 +5,7 @@
 // venv whose packages are all there installs without the network in seconds.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { VENVS, WHEELHOUSE, ensureDir } from './paths.js';
 import { isAlive, runCommand, sleep } from './proc.js';
@@ -40,7 +41,7 @@ export function python(): Promise<{ path: string; version: string }> {
 export function baseEnv(): NodeJS.ProcessEnv {
   return {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    HOME: process.env.HOME ?? '/root',
+    HOME: process.env.HOME ?? homedir(),
     LANG: 'C.UTF-8',
     LC_ALL: 'C.UTF-8',
     // pip settings of this machine (index mirrors, certificates) stay in effect.
@@ -68,7 +69,9 @@ function handle(dir: string, key: string, built: boolean, ms: number): Venv {
     bin,
     env: (extra = {}) => {
       const base = baseEnv();
-      return { ...base, PATH: `${join(dir, 'bin')}:${base.PATH}`, VIRTUAL_ENV: dir, PYTHONDONTWRITEBYTECODE: '1', ...extra };
+      // Bytecode is written (the venvs are made with --no-compile): the first run of a tool fills the cache
+      // for every later run, including the app's, whose folders are mounted read-only.
+      return { ...base, PATH: `${join(dir, 'bin')}:${base.PATH}`, VIRTUAL_ENV: dir, ...extra };
     },
   };
 }
