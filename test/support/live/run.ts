@@ -3,12 +3,15 @@
 // each dependency broken and recovered, /metrics through promtool, JSON logs, the proxy in front, and (for the
 // stacks marked `all`) Prometheus scraping, a readiness timeout, and SIGTERM with a slow request in flight.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Answers } from '../../../src/answers/options.js';
 import { plan as planFor } from '../../../src/plan/plan.js';
 import type { StackPlan } from '../../../src/plan/types.js';
-import { answersFor, renderProject, writeProject } from '../generate.js';
+import { answersFor, fakeSecret, renderProject, writeProject } from '../generate.js';
+import { addKind } from '../../../src/edit/add-kind.js';
+import { updateProject } from '../../../src/edit/update.js';
+import { render } from '../../../src/render/render.js';
 import { readCompose } from '../tools/common.js';
 import { type AppSpec, type RunningApp, imageEnv, imageProblems, readImage, runMigrate, startApp, writableDir } from './app.js';
 import type { ImageCommand } from './dockerfile.js';
@@ -29,6 +32,11 @@ export interface Combination {
   roles: string[];
   /** Every check (the default stack): Prometheus, nginx in production mode, readiness timeout, graceful stop. */
   all: boolean;
+  /**
+   * How the project is made, when not by `new` alone: `add` generates it without these kinds and adds them
+   * (as `pydocker add` does); `preset` generates it with a team preset (values and a template overlay).
+   */
+  madeBy?: { add: string[] } | { preset: true };
 }
 
 export interface CheckOutcome {
@@ -68,11 +76,56 @@ export function prepare(c: Combination): Prepared {
   ensureDir(logDir);
   try {
     const answers = answersFor(name, c.answers);
-    writeProject(projectDir, renderProject(answers));
-    return { combination: c, name, projectDir, logDir, plan: planFor(answers) };
+    const made = c.madeBy ? makeProject(c.madeBy, answers, projectDir) : (writeProject(projectDir, renderProject(answers)), planFor(answers));
+    return { combination: c, name, projectDir, logDir, plan: made };
   } catch (err) {
     return { combination: c, name, projectDir, logDir, error: (err as Error).stack ?? String(err) };
   }
+}
+
+/** A project made by `add` (generated without the kinds, then each added) or with a team preset. */
+function makeProject(madeBy: NonNullable<Combination['madeBy']>, answers: Answers, projectDir: string): StackPlan {
+  if ('preset' in madeBy) {
+    const overlay = join(projectDir, '..', `${basename(projectDir)}-preset-templates`);
+    rmSync(overlay, { recursive: true, force: true });
+    ensureDir(overlay);
+    writeFileSync(join(overlay, 'CODEOWNERS.ejs'), '* <%= preset.values.maintainers.join(" ") %>\n');
+    const preset = {
+      name: 'acme',
+      version: '1.0.0',
+      values: {
+        organisation: 'Acme',
+        maintainers: ['@acme/platform'],
+        labels: { 'com.acme.team': 'platform' },
+        env: [{ name: 'ACME_REGION', description: 'Region the service runs in', value: 'eu-west-1' }],
+      },
+    };
+    writeProject(projectDir, render(planFor(answers, preset), { secret: fakeSecret, overlay }));
+    return planFor(answers, preset);
+  }
+  let current = answers;
+  for (const kind of madeBy.add) current = { ...current, ...withoutKind(current, kind) };
+  writeProject(projectDir, renderProject(current));
+  for (const kind of madeBy.add) {
+    const addition = addKind(current, kind);
+    if (addition.status !== 'added') throw new Error(`add ${kind}: ${addition.message}`);
+    const read = (p: string) => (existsSync(join(projectDir, p)) ? readFileSync(join(projectDir, p), 'utf8') : undefined);
+    const update = updateProject(planFor(current), planFor(addition.answers), read);
+    if (update.manual.length) throw new Error(`add ${kind} left manual steps: ${update.manual.map((m) => m.file).join(', ')}`);
+    for (const f of update.writes) {
+      ensureDir(dirname(join(projectDir, f.path)));
+      writeFileSync(join(projectDir, f.path), f.content);
+    }
+    current = addition.answers;
+  }
+  return planFor(current);
+}
+
+function withoutKind(a: Answers, kind: string): Partial<Answers> {
+  if (['postgres', 'mysql', 'mariadb', 'sqlite'].includes(kind)) return { database: 'none' };
+  if (['redis', 'memcached'].includes(kind)) return { cache: 'none' };
+  if (['nginx', 'caddy'].includes(kind)) return { proxy: 'none' };
+  return { observability: a.observability.filter((o) => o !== kind) };
 }
 
 class Recorder {
