@@ -2,8 +2,8 @@
 // Grafana) served the way its production image serves it (the Dockerfile's gunicorn CMD and gunicorn.conf.py,
 // 2 workers) against the real PostgreSQL and Redis on loopback, next to the same framework's bare hello-world
 // app served the same way, both under wrk, direct and through the generated nginx config. Pairs are measured
-// back to back in each round (order alternating), and generated vs bare /health also at the same time, so the
-// ratios hold on a shared, noisy machine. In-process timings (no HTTP) show where the time goes.
+// back to back in each round (order alternating), so the ratios hold on a shared, noisy machine; the app's CPU
+// time per request and in-process timings (no HTTP) show where the time goes.
 // See bench/README.md for what each figure means.
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -100,8 +100,10 @@ async function cleanup(): Promise<void> {
     await fn().catch((err) => console.error(`cleanup: ${(err as Error).message}`));
   }
 }
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\n${signal}: stopping what the benchmark started`);
     void cleanup().finally(() => process.exit(130));
   });
@@ -215,7 +217,7 @@ function countSeries(body: string): { series: number; routes: number; benchRoute
   return { series: lines.length, routes: routes.size, benchRoutes: [...routes].filter((r) => r.startsWith('/bench/')).length };
 }
 
-async function python(venv: Venv, dir: string, env: Record<string, string>, args: string[]): Promise<any> {
+async function python(venv: Venv, dir: string, env: Record<string, string>, args: string[]): Promise<unknown> {
   const r = await runCommand(venv.python, [INPROCESS, ...args], { cwd: dir, env: venv.env(env), timeoutMs: 180_000 });
   const last = r.output.trim().split('\n').pop() ?? '';
   if (r.code !== 0 || !last.startsWith('{')) throw new Error(`inprocess.py ${args.join(' ')} failed (${r.code}):\n${r.output}`);
@@ -331,7 +333,7 @@ async function benchFramework(framework: Framework, py: Python, withSweep: boole
 
   // Where the time goes, without HTTP: the app called in-process (servers idle now, load stopped).
   step('in-process: GET /health generated vs bare, the middleware pieces, /metrics collection');
-  const scrape = await python(venv, dir, genEnv, ['scrape', '50']);
+  const scrape = (await python(venv, dir, genEnv, ['scrape', '50'])) as InProcess['scrape'];
   const freshEnv = (name: string) => ({ ...genEnv, PROMETHEUS_MULTIPROC_DIR: join(shm, name) });
   const inprocessEnv = freshEnv('prometheus-inprocess');
   mkdirSync(inprocessEnv.PROMETHEUS_MULTIPROC_DIR, { recursive: true });
@@ -442,6 +444,7 @@ async function main(): Promise<number> {
       results.push(r);
       printFramework(r);
     } catch (err) {
+      if (interrupted) break;
       failures.push(`${framework}: ${(err as Error).message}`);
       console.error(`\n${framework} FAILED: ${(err as Error).message}`);
     } finally {
