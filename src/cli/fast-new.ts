@@ -1,34 +1,30 @@
-// `pydocker new` without Yeoman, when nothing needs Yeoman: every answer is known (flags, answers file, preset
-// locks, or --yes) and the target holds no project whose files could conflict. Loading yeoman-environment costs
-// more than everything else together, so this is what makes scripted and CI generation fast. Anything else
-// (prompts, re-runs into an existing project, --dry-run) goes through the Yeoman generator.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// `pydocker new` without Yeoman, when nothing needs Yeoman's questions: every answer is known (flags, answers
+// file, preset locks, stored answers, or --yes), and no changed file needs a decision in a terminal. Loading
+// yeoman-environment costs more than everything else together, so this is what makes scripted and CI
+// generation fast. Both paths end in the same writer (src/usecase/commit.ts).
 import type { AnswerKey } from '../answers/options.js';
 import { answersText } from '../preset/answers-file.js';
-import { buildProject, CONFIG_FILE_KEY, doneMessage, type NewRequest, prepareNew, projectState } from '../generators/app/prepare.js';
+import { ConflictError } from '../usecase/commit.js';
+import { buildProject, doneMessage, type NewRequest, prepareNew, writeProject } from '../usecase/new-project.js';
 
 export type FastResult = { done: true } | { done: false; reason: string; missing?: AnswerKey[] };
 
-export async function fastNew(req: NewRequest & { yes: boolean; printAnswers: boolean }): Promise<FastResult> {
+export async function fastNew(req: NewRequest & { yes: boolean; printAnswers: boolean; dryRun: boolean; interactive: boolean }): Promise<FastResult> {
   const ctx = await prepareNew(req);
   const { proposed, missing } = ctx.resolution;
   if (req.printAnswers) {
     process.stdout.write(answersText(proposed));
     return { done: true };
   }
-  if (ctx.stored) return { done: false, reason: 'the folder holds a project: conflicts need Yeoman' };
   if (missing.length > 0 && !req.yes) return { done: false, reason: 'answers to ask', missing };
   const { answers, files } = buildProject(ctx, proposed);
-  // Everything is rendered before the first write; a new folder gets no conflicts to resolve.
-  for (const f of files) {
-    const path = join(ctx.target, f.path);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, f.content);
-    if (f.executable) chmodSync(path, 0o755);
+  try {
+    await writeProject(ctx, answers, files, { force: req.force, dryRun: req.dryRun, log: (l) => console.log(l) });
+  } catch (err) {
+    // In a terminal, changed files are a question for the person: Yeoman asks it.
+    if (err instanceof ConflictError && req.interactive) return { done: false, reason: 'changed files to ask about' };
+    throw err;
   }
-  writeFileSync(join(ctx.target, '.yo-rc.json'), `${JSON.stringify({ [CONFIG_FILE_KEY]: projectState(answers, ctx.preset) }, null, 2)}\n`);
-  for (const f of [...files.map((x) => x.path), '.yo-rc.json'].sort()) console.log(`   create ${f}`);
-  console.log(doneMessage(answers));
+  console.log(req.dryRun ? '\nDry run: nothing was written.' : doneMessage(answers));
   return { done: true };
 }

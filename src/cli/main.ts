@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OPTIONS } from '../answers/options.js';
+import { SIGNALS, writeCommitted, writeInProgress } from '../write/interrupt.js';
+import { signalExitCode } from '../write/write-error.js';
 import { helpText } from './help.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -40,11 +42,12 @@ const GENERATORS = {
 
 async function runGenerator(command: keyof typeof GENERATORS, positionals: string[], values: Record<string, unknown>): Promise<void> {
   if (positionals.length > 1) throw new CliError(`expected at most one ${command === 'new' ? 'folder' : 'kind'}, got: ${positionals.join(' ')}`);
-  if (command === 'new' && !values['dry-run']) {
+  if (command === 'new') {
     const { fastNew } = await import('./fast-new.js');
     const result = await fastNew({
       cwd: process.cwd(),
-      ...(positionals[0] ? { dir: positionals[0] } : {}),
+      // An empty folder argument is refused, not taken as "here".
+      ...(positionals[0] !== undefined ? { dir: positionals[0] } : {}),
       flags: values,
       ...(typeof values.preset === 'string' ? { preset: values.preset } : {}),
       ...(typeof values.answers === 'string' ? { answersFile: values.answers } : {}),
@@ -52,12 +55,14 @@ async function runGenerator(command: keyof typeof GENERATORS, positionals: strin
       readOnly: Boolean(values['print-answers']),
       yes: Boolean(values.yes),
       printAnswers: Boolean(values['print-answers']),
+      dryRun: Boolean(values['dry-run']),
+      interactive: Boolean(process.stdin.isTTY),
       warn: (m) => console.error(m),
     });
     if (result.done) return;
     if (result.missing && !process.stdin.isTTY) {
       // No terminal to ask in: say so here, as the generator would, without loading Yeoman.
-      const { missingAnswersError } = await import('../generators/app/prepare.js');
+      const { missingAnswersError } = await import('../usecase/new-project.js');
       throw missingAnswersError(result.missing);
     }
   }
@@ -67,7 +72,7 @@ async function runGenerator(command: keyof typeof GENERATORS, positionals: strin
   }
   const { name, load } = GENERATORS[command];
   // Yeoman reads .yo-rc.json before our code runs; check it first so a broken one gets our message and exit 2.
-  const { readStoredAnswers } = await import('../generators/app/project-folder.js');
+  const { readStoredAnswers } = await import('../usecase/project-folder.js');
   readStoredAnswers(resolve(process.cwd(), command === 'new' ? (positionals[0] ?? '.') : '.'));
   // Loaded only when a generator runs: yeoman-environment dominates start-up time.
   const [{ createEnv }, { default: Gen }] = await Promise.all([import('yeoman-environment'), load()]);
@@ -83,7 +88,18 @@ async function runGenerator(command: keyof typeof GENERATORS, positionals: strin
   await env.run([namespace, ...positionals], generatorOptions as never);
 }
 
+/**
+ * Outside a write, a signal ends the run at once: nothing has been written yet. During a write, the writer's
+ * own handlers roll back and the run ends with its InterruptedError; after the write, the run finishes.
+ */
+function exitOnSignal(signal: NodeJS.Signals): void {
+  if (writeInProgress() || writeCommitted()) return;
+  console.error(`pydocker: interrupted by ${signal}; nothing was changed`);
+  process.exit(signalExitCode(signal));
+}
+
 export async function main(argv: string[]): Promise<number> {
+  for (const s of SIGNALS) process.on(s, exitOnSignal);
   try {
     const { values, positionals } = parse(argv);
     if (values.version) {

@@ -15,6 +15,8 @@ export interface RenderedFile {
   path: string;
   content: string;
   executable?: boolean;
+  /** Holds generated secrets (`.env`): created 0600, never shown in a diff. */
+  secret?: boolean;
 }
 
 /** The built-in templates folder; resolves the same from `src/render` and from `dist/render`. */
@@ -107,7 +109,9 @@ export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFi
     { path: 'requirements.txt', content: requirementsText('Runtime dependencies', plan.requirements) },
     { path: 'requirements-dev.txt', content: `-r requirements.txt\n${requirementsText('Development and CI tools', plan.devRequirements)}` },
   );
-  for (const [path, content] of Object.entries(envFiles(a.name, plan.env, options.secret ?? randomSecret, options.existingEnv))) files.push({ path, content });
+  for (const [path, content] of Object.entries(envFiles(a.name, plan.env, options.secret ?? randomSecret, options.existingEnv))) {
+    files.push({ path, content, ...(path === '.env' ? { secret: true } : {}) });
+  }
 
   const seen = new Set<string>();
   for (const f of files) {

@@ -1,16 +1,14 @@
 // `yo pydocker` / `pydocker new`: thin Yeoman glue around prepare (resolve) → plan → render.
-import type { Stats } from 'node:fs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { type Answers, OPTIONS } from '../../answers/options.js';
 import { answersText } from '../../preset/answers-file.js';
 import { type RenderedFile, TEMPLATES_DIR } from '../../render/render.js';
-import { buildProject, doneMessage, missingAnswersError, type NewContext, prepareNew, projectState } from './prepare.js';
+import { buildProject, doneMessage, missingAnswersError, type NewContext, prepareNew, writeProject } from '../../usecase/new-project.js';
+import { askAboutConflicts } from '../conflict-questions.js';
 import { promptQuestion } from './questions.js';
 
 type AppOptions = BaseOptions &
   Record<string, unknown> & { dir?: string; yes?: boolean; force?: boolean; interactive?: boolean; preset?: string; answers?: string; printAnswers?: boolean };
-
-const EXECUTABLE = { stat: { mode: 0o755 } as Stats };
 
 export default class AppGenerator extends Generator<Record<string, unknown>, AppOptions> {
   private ctx!: NewContext;
@@ -61,18 +59,27 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     ({ answers: this.answers, files: this.files } = buildProject(this.ctx, answers));
   }
 
-  writing(): void {
+  private get dryRun(): boolean {
+    return Boolean(this.options.dryRun || (this.env as unknown as { options?: { dryRun?: boolean } }).options?.dryRun);
+  }
+
+  async writing(): Promise<void> {
     if (this.options.printAnswers) {
       process.stdout.write(answersText(this.answers));
       return;
     }
-    if (this.ctx.target !== this.destinationRoot()) this.destinationRoot(this.ctx.target);
-    for (const f of this.files) this.fs.write(this.destinationPath(f.path), f.content, f.executable ? EXECUTABLE : undefined);
-    // Stored last, so a failure above leaves no state claiming the project was generated.
-    for (const [key, value] of Object.entries(projectState(this.answers, this.ctx.preset))) this.config.set(key, value);
+    // Our writer, not mem-fs: all or nothing, .yo-rc.json last, the folder created only when writing.
+    const interactive = this.options.interactive ?? Boolean(process.stdin.isTTY);
+    const log = (l: string) => this.log(l);
+    await writeProject(this.ctx, this.answers, this.files, {
+      force: this.ctx.force,
+      dryRun: this.dryRun,
+      log,
+      ...(interactive ? { decide: (conflicts) => askAboutConflicts((q) => this.prompt(q as never), conflicts, log) } : {}),
+    });
   }
 
   end(): void {
-    if (!this.options.printAnswers) this.log(doneMessage(this.answers));
+    if (!this.options.printAnswers) this.log(this.dryRun ? 'Dry run: nothing was written.' : doneMessage(this.answers));
   }
 }

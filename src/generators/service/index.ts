@@ -1,14 +1,12 @@
 // `yo pydocker:service <kind>` / `pydocker add <kind>`: adds a component to an existing project, editing its
 // files in place (see src/edit/update.ts). Everything is decided before writing; answers are stored last.
-import type { Stats } from 'node:fs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { UsageError } from '../../answers/errors.js';
 import { ADDABLE_KINDS, addableTo } from '../../edit/add-kind.js';
 import { TEMPLATES_DIR } from '../../render/render.js';
-import { type AddContext, type AddPlan, addedMessage, diffOf, loadProject, manualStepsError, planAddition } from './prepare.js';
+import { type AddContext, type AddPlan, addedMessage, loadProject, manualStepsError, planAddition, writeAddition } from '../../usecase/add-service.js';
 
 type ServiceOptions = BaseOptions & Record<string, unknown> & { kind?: string; yes?: boolean; interactive?: boolean; broker?: string };
-const EXECUTABLE = { stat: { mode: 0o755 } as Stats };
 
 export default class ServiceGenerator extends Generator<Record<string, unknown>, ServiceOptions> {
   private ctx!: AddContext;
@@ -44,22 +42,10 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
     return Boolean(this.options.dryRun || (this.env as unknown as { options?: { dryRun?: boolean } }).options?.dryRun);
   }
 
-  writing(): void {
+  async writing(): Promise<void> {
     if (this.result?.status !== 'added') return;
-    const { writes } = this.result.update;
-    if (this.dryRun) {
-      // Show the edits as unified diffs; Yeoman's own dry-run would only list files we mark as decided.
-      for (const f of writes) this.log(diffOf(this.destinationPath(f.path), f.path, f.content));
-      return;
-    }
-    for (const f of writes) {
-      const path = this.destinationPath(f.path);
-      this.fs.write(path, f.content, f.executable ? EXECUTABLE : undefined);
-      // Each edit was decided by a merge that kept the user's changes; don't ask "overwrite?" again.
-      const file = (this.fs as unknown as { store: { get(p: string): { conflicter?: string } } }).store.get(path);
-      file.conflicter = 'force';
-    }
-    this.config.set('answers', this.result.next);
+    // Each edit was decided by a merge that kept the person's changes; our writer applies them all or nothing.
+    await writeAddition(this.ctx, this.result, { dryRun: this.dryRun, log: (l) => this.log(l) });
   }
 
   end(): void {

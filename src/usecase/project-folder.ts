@@ -1,7 +1,7 @@
 // Safety checks on the target folder, before anything is asked or written.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../answers/errors.js';
+import { UsageError } from '../answers/errors.js';
 
 export const CONFIG_KEY = 'generator-pydocker';
 // Entries a fresh folder may already have without being "someone's files".

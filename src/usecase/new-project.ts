@@ -1,15 +1,16 @@
-// Everything `new` decides before it asks or writes, shared by the Yeoman generator and the bin's fast path:
-// where the project goes, what is stored there, the preset, the answers file, and the files to write.
+// `new` (and a re-run inside a project), shared by the Yeoman generator and the bin: where the project goes,
+// what is stored there, the preset, the answers file, the files to write, and writing them (commit.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { UsageError } from '../../answers/errors.js';
-import { type Answers, type AnswerKey, OPTIONS } from '../../answers/options.js';
-import { type Resolution, finalizeAnswers, resolveAnswers } from '../../answers/resolve.js';
-import { plan } from '../../plan/plan.js';
-import { readAnswersFile } from '../../preset/answers-file.js';
-import type { Preset } from '../../preset/load.js';
-import { parseEnvFile } from '../../render/env-files.js';
-import { render, type RenderedFile } from '../../render/render.js';
+import { UsageError } from '../answers/errors.js';
+import { type Answers, type AnswerKey, OPTIONS } from '../answers/options.js';
+import { type Resolution, finalizeAnswers, resolveAnswers } from '../answers/resolve.js';
+import { plan } from '../plan/plan.js';
+import { readAnswersFile } from '../preset/answers-file.js';
+import type { Preset } from '../preset/load.js';
+import { parseEnvFile } from '../render/env-files.js';
+import { render, type RenderedFile } from '../render/render.js';
+import { type CommitOptions, type CommitResult, commitFiles, plannedFile, stateFile } from './commit.js';
 import { presetFor } from './preset-for.js';
 import { CONFIG_KEY, checkTargetFolder, readStoredAnswers, readStoredPreset } from './project-folder.js';
 
@@ -32,12 +33,16 @@ export interface NewRequest {
 
 export interface NewContext {
   target: string;
+  force: boolean;
   stored?: Record<string, unknown>;
   preset?: Preset;
   resolution: Resolution;
 }
 
 export async function prepareNew(req: NewRequest): Promise<NewContext> {
+  if (req.dir !== undefined && req.dir.trim() === '') {
+    throw new UsageError('the folder name is empty; give a folder (e.g. `pydocker new my-service`), or leave it out to generate into the current folder');
+  }
   const target = req.dir ? resolve(req.cwd, req.dir) : req.cwd;
   const stored = readStoredAnswers(target);
   if (!req.readOnly) checkTargetFolder(target, stored !== undefined, req.force);
@@ -60,7 +65,7 @@ export async function prepareNew(req: NewRequest): Promise<NewContext> {
       ? { preset: { name: preset.name, defaults: preset.defaults, locked: preset.locked, ...(preset.values.registry ? { registryPrefix: preset.values.registry } : {}) } }
       : {}),
   });
-  return { target, ...(stored ? { stored } : {}), ...(preset ? { preset } : {}), resolution };
+  return { target, force: req.force, ...(stored ? { stored } : {}), ...(preset ? { preset } : {}), resolution };
 }
 
 /** Final answers to the files of the project (secrets already in its .env are kept). */
@@ -72,6 +77,11 @@ export function buildProject(ctx: NewContext, answers: Answers): { answers: Answ
   const stackPlan = plan(final, p ? { name: p.name, version: p.version, values: p.values } : undefined);
   const files = render(stackPlan, { existingEnv, ...(p?.templatesDir ? { overlay: p.templatesDir } : {}) });
   return { answers: final, files };
+}
+
+/** Writes the project (re-runs compare with what is there), `.yo-rc.json` last. */
+export function writeProject(ctx: NewContext, answers: Answers, files: RenderedFile[], options: CommitOptions): Promise<CommitResult> {
+  return commitFiles(ctx.target, files.map(plannedFile), stateFile(ctx.target, projectState(answers, ctx.preset)), options);
 }
 
 /** What .yo-rc.json stores for the project, under the generator's key. */

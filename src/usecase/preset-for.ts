@@ -1,6 +1,6 @@
 // Which preset a run uses: the one asked for, else the one the project was made with (re-runs, `add`).
-import { UsageError } from '../../answers/errors.js';
-import { loadPreset, type Preset } from '../../preset/load.js';
+import { UsageError } from '../answers/errors.js';
+import { loadPreset, type Preset } from '../preset/load.js';
 import type { StoredPreset } from './project-folder.js';
 
 export async function presetFor(asked: string | undefined, stored: StoredPreset | undefined, cwd: string, warn: (m: string) => void): Promise<Preset | undefined> {

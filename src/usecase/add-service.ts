@@ -1,18 +1,18 @@
-// Everything `add` decides before writing, shared by the Yeoman generator and the bin's fast path.
+// `add`, shared by the Yeoman generator and the bin: load the project, decide every edit, then write them.
 import { existsSync, readFileSync } from 'node:fs';
-import { createTwoFilesPatch } from 'diff';
 import { basename, join } from 'node:path';
-import { UsageError } from '../../answers/errors.js';
-import type { Answers } from '../../answers/options.js';
-import { finalizeAnswers, resolveAnswers } from '../../answers/resolve.js';
-import { AnswerError } from '../../answers/validate.js';
-import { addKind } from '../../edit/add-kind.js';
-import { ComposeParseError } from '../../edit/compose-merge.js';
-import { type ProjectUpdate, updateProject } from '../../edit/update.js';
-import { plan } from '../../plan/plan.js';
-import type { Preset } from '../../preset/load.js';
-import { presetFor } from '../app/preset-for.js';
-import { readStoredAnswers, readStoredPreset } from '../app/project-folder.js';
+import { UsageError } from '../answers/errors.js';
+import type { Answers } from '../answers/options.js';
+import { finalizeAnswers, resolveAnswers } from '../answers/resolve.js';
+import { AnswerError } from '../answers/validate.js';
+import { addKind } from '../edit/add-kind.js';
+import { ComposeParseError } from '../edit/compose-merge.js';
+import { type ProjectUpdate, updateProject } from '../edit/update.js';
+import { plan } from '../plan/plan.js';
+import type { Preset } from '../preset/load.js';
+import { type CommitOptions, commitFiles, plannedFile, stateFile } from './commit.js';
+import { presetFor } from './preset-for.js';
+import { readStoredAnswers, readStoredPreset } from './project-folder.js';
 
 export interface AddContext {
   root: string;
@@ -69,9 +69,10 @@ export function manualStepsError(update: ProjectUpdate): UsageError | undefined 
   return new UsageError(`some changes could not be placed automatically; make them by hand:${steps}`);
 }
 
-export function diffOf(path: string, name: string, content: string): string {
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  return createTwoFilesPatch(`a/${name}`, `b/${name}`, current, content, '', '', { context: 2 });
+/** Writes the decided edits (merges that keep the person's changes) all or nothing, `.yo-rc.json` last. */
+export function writeAddition(ctx: AddContext, result: Extract<AddPlan, { status: 'added' }>, options: Omit<CommitOptions, 'force' | 'merged'>) {
+  const files = result.update.writes.map(plannedFile);
+  return commitFiles(ctx.root, files, stateFile(ctx.root, { answers: result.next }), { ...options, force: false, merged: true });
 }
 
 export function addedMessage(kind: string, count: number, dryRun: boolean): string {
