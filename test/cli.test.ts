@@ -95,11 +95,33 @@ test('yo pydocker, as users type it, finds the generator and writes the project'
   assert.is(JSON.parse(readFileSync(join(cwd, 'svc/.yo-rc.json'), 'utf8'))['generator-pydocker'].answers.framework, 'flask');
 });
 
-test('--dry-run writes nothing', () => {
+test('--dry-run writes nothing, not even the folder', () => {
   const cwd = tmp();
   const r = pydocker(['new', 'dry', '--yes', '--dry-run'], cwd);
   assert.is(r.code, 0, r.err);
-  assert.not.ok(existsSync(join(cwd, 'dry/compose.yaml')));
+  assert.match(r.out, /^ +create compose\.yaml$/m);
+  assert.equal(readdirSync(cwd), []);
+});
+
+test('dry-run diffs of a re-run and of add never show a secret value', () => {
+  const cwd = tmp();
+  assert.is(pydocker(['new', 'shop', '--yes', '--cache', 'none'], cwd).code, 0);
+  const dir = join(cwd, 'shop');
+  const env = readFileSync(join(dir, '.env'), 'utf8');
+  const secrets = [...env.matchAll(/^\w*(?:PASSWORD|SECRET_KEY)\w*=(.+)$/gm)].map((m) => m[1]!);
+  assert.ok(secrets.length >= 2, 'the project has generated secrets');
+  writeFileSync(join(dir, '.env'), env.replace(/^LOG_LEVEL=.*$/m, 'LOG_LEVEL=warning'));
+  const rerun = pydocker(['new', '--yes', '--dry-run'], dir);
+  assert.is(rerun.code, 0, rerun.err);
+  assert.match(rerun.out, /^-LOG_LEVEL=••••$/m);
+  assert.match(rerun.out, /^\+LOG_LEVEL=•••• \(changed\)$/m);
+  const added = pydocker(['add', 'redis', '--dry-run'], dir);
+  assert.is(added.code, 0, added.err);
+  assert.match(added.out, /^\+REDIS_PASSWORD=••••$/m);
+  for (const out of [rerun.out, added.out]) {
+    for (const s of secrets) assert.not.ok(out.includes(s), 'an existing secret was printed');
+    assert.not.match(out, /^[-+ ]\w+=[0-9a-f]{32,}$/m, 'a generated secret was printed');
+  }
 });
 
 test.run();

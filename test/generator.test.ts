@@ -123,4 +123,33 @@ test('a file the user changed is kept when they decline the overwrite', async ()
   assert.is(read(dir, 'Makefile'), 'my: own\n');
 });
 
+test('without a terminal, a re-run over a changed file names it and writes nothing at all', async () => {
+  const r = await run().withArguments(['edited']).withOptions({ yes: true });
+  const dir = join(r.cwd, 'edited');
+  writeFileSync(join(dir, 'Makefile'), 'my: own\n');
+  const rc = read(dir, '.yo-rc.json');
+  try {
+    await helpers.run<AppGenerator>(AppGenerator as never, settings, { force: false } as never).cd(dir).withOptions({ interactive: false, force: false, framework: 'flask' });
+    assert.unreachable('should refuse');
+  } catch (err) {
+    assert.match((err as Error).message, /file\(s\) differ from what the generator writes, and there is no terminal to ask:\n/);
+    assert.match((err as Error).message, /^ {2}- Makefile$/m);
+  }
+  assert.is(read(dir, 'Makefile'), 'my: own\n');
+  assert.is(read(dir, '.yo-rc.json'), rc, '.yo-rc.json still says what the files are');
+  assert.is(stored(dir).framework, 'fastapi');
+});
+
+test('in a terminal, a changed file can be overwritten after looking at the difference', async () => {
+  const r = await run().withArguments(['asked']).withOptions({ yes: true });
+  const dir = join(r.cwd, 'asked');
+  writeFileSync(join(dir, 'Makefile'), 'my: own\n');
+  await helpers
+    .run<AppGenerator>(AppGenerator as never, settings, { force: false } as never)
+    .cd(dir)
+    .withOptions({ interactive: true, force: false })
+    .withAnswers({ action: 'write' });
+  assert.match(read(dir, 'Makefile'), /^restore:/m);
+});
+
 test.run();

@@ -46,8 +46,9 @@ function listChoices(spec: OptionSpec): string {
 }
 
 /** Parses one raw value (a flag string, or a value read from YAML/JSON) for an option. */
-export function parseValue(spec: OptionSpec, raw: unknown, problems: string[]): unknown {
-  const where = `--${spec.flag}`;
+export function parseValue(spec: OptionSpec, raw: unknown, problems: string[], origin = 'flags'): unknown {
+  // Flags are named as typed; a value read from a file is named by the file and its key.
+  const where = origin === 'flags' ? `--${spec.flag}` : `${origin}: ${spec.key}`;
   switch (spec.kind) {
     case 'text':
       if (typeof raw !== 'string' && typeof raw !== 'number') {
@@ -58,7 +59,7 @@ export function parseValue(spec: OptionSpec, raw: unknown, problems: string[]): 
     case 'number': {
       const n = typeof raw === 'number' ? raw : /^\s*\d+\s*$/.test(String(raw)) ? Number(raw) : NaN;
       if (Number.isNaN(n)) {
-        problems.push(`${where}: "${String(raw)}" is not a number`);
+        problems.push(`${where}: "${String(raw)}" is not a number; give a whole number, e.g. ${spec.key === 'port' ? '8000' : '1'}`);
         return undefined;
       }
       return n;
@@ -97,7 +98,7 @@ export function parsePartial(raw: Record<string, unknown>, origin: string, probl
       problems.push(`${origin}: unknown answer "${key}"; known answers: ${OPTIONS.map((o) => o.key).join(', ')}`);
       continue;
     }
-    const parsed = parseValue(spec, value, problems);
+    const parsed = parseValue(spec, value, problems, origin);
     if (parsed !== undefined) out[spec.key] = parsed;
   }
   return out as Partial<Answers>;

@@ -54,7 +54,7 @@ export class PresetError extends UsageError {
 export function locatePreset(spec: string, cwd: string): { dir: string; source: string } {
   const asPath = isAbsolute(spec) ? spec : resolve(cwd, spec);
   if (spec.startsWith('.') || isAbsolute(spec) || (existsSync(asPath) && statSync(asPath).isDirectory())) {
-    if (!existsSync(asPath)) throw new UsageError(`preset folder ${asPath} does not exist`);
+    if (!existsSync(asPath)) throw new UsageError(`preset folder ${asPath} does not exist; give a folder holding pydocker-preset.yaml, or an installed npm package (pydocker-preset-NAME)`);
     return { dir: asPath, source: asPath };
   }
   const names = spec.startsWith('@') || spec.startsWith('pydocker-preset-') ? [spec] : [`pydocker-preset-${spec}`, spec];

@@ -1,5 +1,5 @@
 // Safety checks on the target folder, before anything is asked or written.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../answers/errors.js';
 
@@ -50,6 +50,9 @@ export function readStoredAnswers(dir: string): Record<string, unknown> | undefi
 
 /** Refuses a folder that holds someone's files but is not a pydocker project, unless forced. */
 export function checkTargetFolder(dir: string, isProject: boolean, force: boolean): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new UsageError(`${dir} is a file, not a folder; choose another folder name (e.g. \`pydocker new my-service\`)`);
+  }
   if (isProject || force || !existsSync(dir)) return;
   const entries = readdirSync(dir).filter((e) => !HARMLESS.has(e));
   if (entries.length === 0) return;

@@ -38,7 +38,7 @@ export function interruptGuard(): InterruptGuard {
   return {
     async check(step) {
       if (step === PAUSE_AT) {
-        process.stderr.write(`pydocker: paused before write step ${step}\n`);
+        process.stderr.write(`pydocker: paused at write step ${step}\n`);
         for (let i = 0; i < 200 && !received; i++) await new Promise((r) => setTimeout(r, 50));
       }
       await new Promise((r) => setImmediate(r));

@@ -24,7 +24,10 @@ export interface ApplyOptions {
 
 interface Swapped {
   dest: string;
+  /** A hard link to the file the change replaces. */
   kept?: string;
+  /** Whether the new file is in place (until then `dest` is still the original). */
+  renamed: boolean;
 }
 
 const tag = `pydocker-${process.pid}`;
@@ -52,13 +55,14 @@ export async function applyWrites(root: string, writes: FileWrite[], options: Ap
     }
     for (const t of targets) {
       current = t.path;
-      const entry: Swapped = { dest: t.dest };
+      const entry: Swapped = { dest: t.dest, renamed: false };
       if (fs.lstat(t.dest)) {
+        fs.link(t.dest, sidePath(t.dest, 'old'));
         entry.kept = sidePath(t.dest, 'old');
-        fs.link(t.dest, entry.kept);
       }
       swapped.push(entry);
       fs.rename(staged.get(t.dest)!, t.dest);
+      entry.renamed = true;
       staged.delete(t.dest);
       await guard.check(++step);
     }
@@ -104,8 +108,10 @@ function rollback(fs: FsOps, swapped: Swapped[], staged: Map<string, string>, cr
     }
   };
   for (const s of [...swapped].reverse()) {
-    if (s.kept) attempt(`${s.dest}: the original is kept at ${s.kept}`, () => fs.rename(s.kept!, s.dest));
-    else attempt(`${s.dest}: created, could not be removed`, () => fs.unlink(s.dest));
+    // rename() between two links of one file does nothing, so an unswapped original only loses its extra link.
+    if (s.kept && !s.renamed) attempt(`${s.kept}: extra link to the unchanged ${s.dest}, could not be removed`, () => fs.unlink(s.kept!));
+    else if (s.kept) attempt(`${s.dest}: the original is kept at ${s.kept}`, () => fs.rename(s.kept!, s.dest));
+    else if (s.renamed) attempt(`${s.dest}: created, could not be removed`, () => fs.unlink(s.dest));
   }
   for (const temp of staged.values()) {
     if (fs.lstat(temp)) attempt(`${temp}: staging file, could not be removed`, () => fs.unlink(temp));

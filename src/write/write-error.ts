@@ -52,7 +52,10 @@ export class InterruptedError extends Error {
 export class RollbackError extends Error {
   readonly exitCode = 1;
   constructor(first: Error, leftovers: string[]) {
-    super(`${first.message.replace(/\nNothing was changed\.$/, '')}\nThe rollback could not restore everything:\n  - ${leftovers.join('\n  - ')}`);
+    super(
+      `${first.message.replace(/\nNothing was changed\.$/, '')}\nThe rollback could not restore everything:\n  - ${leftovers.join('\n  - ')}\n` +
+        'Fix the cause, then put each original back with `mv` (kept copy → file) or remove what was created.',
+    );
     this.name = 'RollbackError';
   }
 }
