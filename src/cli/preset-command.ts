@@ -6,7 +6,7 @@ import { UsageError } from '../answers/errors.js';
 import { resolveAnswers, finalizeAnswers } from '../answers/resolve.js';
 import { plan } from '../plan/plan.js';
 import { loadPreset, PRESET_FILES } from '../preset/load.js';
-import { render, TEMPLATES_DIR } from '../render/render.js';
+import { builtinTemplate, render, TEMPLATES_DIR } from '../render/render.js';
 
 const PACKAGE_TEMPLATES = join(TEMPLATES_DIR, 'preset-package');
 
@@ -49,7 +49,7 @@ async function check(dir: string): Promise<number> {
     ...(preset.templatesDir ? { overlay: preset.templatesDir } : {}),
   });
   const overlay = preset.templatesDir ? listFiles(preset.templatesDir) : [];
-  const replaced = overlay.filter((f) => existsSync(join(TEMPLATES_DIR, f)));
+  const replaced = overlay.filter((f) => builtinTemplate(f) !== undefined);
   console.log(
     `preset ${preset.name} ${preset.version} is valid: ${Object.keys(preset.defaults).length} default(s), ` +
       `${Object.keys(preset.locked).length} locked answer(s), ${overlay.length} overlay file(s) ` +

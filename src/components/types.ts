@@ -21,7 +21,10 @@ export interface EnvVar {
 }
 
 export interface FileSpec {
-  /** Path below `templates/`. Files ending in `.ejs` are rendered; others are copied as they are. */
+  /**
+   * Template path in the component's own `templates/` folder (the shared top-level `templates/` for the core
+   * components). Files ending in `.ejs` are rendered; others are copied as they are.
+   */
   from: string;
   /** Path in the generated project. */
   to: string;
@@ -80,6 +83,8 @@ export interface Component {
   id: string;
   slot: Slot;
   label: string;
+  /** Core components render the shared top-level templates; every other component its own folder's. */
+  sharedTemplates?: true;
   /** Components that must be present too (checked before planning). */
   requires?: string[];
   contribute(ctx: PlanContext): Contribution;

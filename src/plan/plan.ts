@@ -2,10 +2,11 @@
 // (secrets are generated when files are rendered), so every combination can be planned and checked quickly.
 import type { Answers } from '../answers/options.js';
 import { AnswerError, checkAnswers } from '../answers/validate.js';
-import { COMPONENTS, componentIdsFor } from '../components/registry.js';
+import { join } from 'node:path';
+import { COMPONENTS, componentIdsFor, templatesOf } from '../components/registry.js';
 import type { Contribution, EnvVar, PlanContext, ServeSpec } from '../components/types.js';
 import { buildCompose } from './compose.js';
-import type { PlanPreset, StackPlan } from './types.js';
+import type { PlannedFile, PlanPreset, StackPlan } from './types.js';
 import { presetContribution } from '../preset/contribution.js';
 
 function unique<T>(items: T[]): T[] {
@@ -73,6 +74,13 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
     runtimePackages: unique(all('runtimePackages')).sort(),
     readiness: unique(all('readiness')),
     serve,
-    files: all('files'),
+    files: chosen.flatMap((c, i): PlannedFile[] =>
+      (contributions[i]!.files ?? []).map((f) => ({
+        template: c.sharedTemplates ? f.from : `${c.id}/${f.from}`,
+        source: join(templatesOf(c), f.from),
+        to: f.to,
+        ...(f.executable ? { executable: true } : {}),
+      })),
+    ),
   };
 }

@@ -1,11 +1,24 @@
 import type { Answers } from '../answers/options.js';
-import type { ComposeService, EnvVar, FileSpec, ServeSpec } from '../components/types.js';
+import type { ComposeService, EnvVar, ServeSpec } from '../components/types.js';
 import type { PresetValues } from '../preset/load.js';
 
 export interface ComposeModel {
   name: string;
   services: Record<string, ComposeService>;
   volumes?: Record<string, Record<string, unknown>>;
+}
+
+/** A file to render: its template, by key and by path, and where it goes in the project. */
+export interface PlannedFile {
+  /**
+   * Names the template in messages and in a preset's overlay: `<component>/<path>` for a component's own
+   * templates (e.g. `nginx/prod.conf.ejs`), the path below `templates/` for shared ones.
+   */
+  template: string;
+  /** Absolute path of the built-in template. */
+  source: string;
+  to: string;
+  executable?: boolean;
 }
 
 /** The team preset a project was made with, as templates see it. */
@@ -28,5 +41,5 @@ export interface StackPlan {
   runtimePackages: string[];
   readiness: string[];
   serve: ServeSpec;
-  files: FileSpec[];
+  files: PlannedFile[];
 }

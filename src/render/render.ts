@@ -2,10 +2,9 @@
 // decides what to do with the result, so a failure anywhere leaves nothing half-written.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
-import type { StackPlan } from '../plan/types.js';
-import type { FileSpec } from '../components/types.js';
+import { componentById, TEMPLATES_DIR, templatesOf } from '../components/registry.js';
+import type { PlannedFile, StackPlan } from '../plan/types.js';
 import { composeText } from './compose-file.js';
 import { templateContext } from './context.js';
 import { envFiles, type SecretSource } from './env-files.js';
@@ -19,8 +18,7 @@ export interface RenderedFile {
   secret?: boolean;
 }
 
-/** The built-in templates folder; resolves the same from `src/render` and from `dist/render`. */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
+export { TEMPLATES_DIR };
 
 export class TemplateError extends Error {
   constructor(readonly template: string, cause: unknown) {
@@ -31,8 +29,8 @@ export class TemplateError extends Error {
 
 export interface RenderOptions {
   /**
-   * A preset's template overlay: a file at the path of a built-in template replaces it; any other file is
-   * added to every project (its path without `.ejs`).
+   * A preset's template overlay: a file at the key of a built-in template (`project/README.md.ejs`,
+   * `nginx/prod.conf.ejs`) replaces it; any other file is added to every project (its path without `.ejs`).
    */
   overlay?: string;
   secret?: SecretSource;
@@ -42,12 +40,19 @@ export interface RenderOptions {
 
 export const randomSecret: SecretSource = () => randomBytes(24).toString('hex');
 
-function findTemplate(roots: string[], from: string): string {
-  for (const root of roots) {
-    const candidate = join(root, from);
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new TemplateError(from, new Error(`not found in ${roots.join(', ')}`));
+/** The built-in template a key names, if there is one: `<component>/<path>` or a shared template's path. */
+export function builtinTemplate(key: string): string | undefined {
+  const [first, ...rest] = key.split('/');
+  const owner = first ? componentById(first) : undefined;
+  const path = owner && !owner.sharedTemplates ? join(templatesOf(owner), ...rest) : join(TEMPLATES_DIR, key);
+  return existsSync(path) ? path : undefined;
+}
+
+function sourceOf(spec: PlannedFile, overlay: string | undefined): string {
+  const replaced = overlay ? join(overlay, spec.template) : undefined;
+  if (replaced && existsSync(replaced)) return replaced;
+  if (existsSync(spec.source)) return spec.source;
+  throw new TemplateError(spec.template, new Error(`not found at ${spec.source}`));
 }
 
 // Compiling a template costs far more than running it; many projects are rendered per process (tests, the
@@ -64,17 +69,17 @@ function compiled(path: string): (ctx: object) => string {
 }
 
 /** Overlay files that replace no built-in template: added to every project. */
-function overlayAdditions(overlay: string): FileSpec[] {
-  const out: FileSpec[] = [];
+function overlayAdditions(overlay: string): PlannedFile[] {
+  const out: PlannedFile[] = [];
   const walk = (rel: string) => {
     for (const entry of readdirSync(join(overlay, rel), { withFileTypes: true })) {
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(path);
-      else if (!existsSync(join(TEMPLATES_DIR, path))) out.push({ from: path, to: path.replace(/\.ejs$/, '') });
+      else if (!builtinTemplate(path)) out.push({ template: path, source: join(overlay, path), to: path.replace(/\.ejs$/, '') });
     }
   };
   walk('');
-  return out.sort((a, b) => a.from.localeCompare(b.from));
+  return out.sort((a, b) => a.template.localeCompare(b.template));
 }
 
 function requirementsText(title: string, pins: string[]): string {
@@ -82,19 +87,18 @@ function requirementsText(title: string, pins: string[]): string {
 }
 
 export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFile[] {
-  const roots = options.overlay ? [options.overlay, TEMPLATES_DIR] : [TEMPLATES_DIR];
   const ctx = templateContext(plan);
   const files: RenderedFile[] = [];
   const specs = [...plan.files, ...(options.overlay ? overlayAdditions(options.overlay) : [])];
 
   for (const spec of specs) {
-    const source = findTemplate(roots, spec.from);
+    const source = sourceOf(spec, options.overlay);
     let content: string;
-    if (spec.from.endsWith('.ejs')) {
+    if (spec.template.endsWith('.ejs')) {
       try {
         content = compiled(source)(ctx);
       } catch (err) {
-        throw new TemplateError(spec.from, err);
+        throw new TemplateError(spec.template, err);
       }
     } else {
       content = readFileSync(source, 'utf8');

@@ -1,10 +1,9 @@
 // A generated project as the validators see it: the answers it was made from and its files, in memory.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Answers } from '../../src/answers/options.js';
 import { plan } from '../../src/plan/plan.js';
-import { render, type RenderedFile, TEMPLATES_DIR, TemplateError } from '../../src/render/render.js';
+import { render, type RenderedFile, TemplateError } from '../../src/render/render.js';
 import type { CheckId } from './checks.js';
 
 export interface Project {
@@ -46,8 +45,8 @@ export function renderTolerant(answers: Answers): { project: Project; failures: 
   const planned = plan(answers);
   const failures = new Map<string, string>();
   let files = planned.files.filter((f) => {
-    if (existsSync(join(TEMPLATES_DIR, f.from))) return true;
-    failures.set(f.to, `template ${f.from} is missing`);
+    if (existsSync(f.source)) return true;
+    failures.set(f.to, `template ${f.template} is missing`);
     return false;
   });
   for (;;) {
@@ -55,7 +54,7 @@ export function renderTolerant(answers: Answers): { project: Project; failures: 
       return { project: projectFrom(answers, render({ ...planned, files }, { secret: testSecret })), failures };
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      const bad = files.find((f) => f.from === err.template);
+      const bad = files.find((f) => f.template === err.template);
       if (!bad) throw err;
       failures.set(bad.to, err.message);
       files = files.filter((f) => f !== bad);

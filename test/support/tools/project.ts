@@ -28,7 +28,7 @@ export function renderForTools(answers: Answers): { files: RenderedFile[]; parti
       console.warn(`note: full render failed (${err.message}); tool checks render only ${TOOL_TEMPLATE_DIRS.join(' ')} + compose/env files`);
     }
     const p = plan(answers);
-    return { files: render({ ...p, files: p.files.filter((f) => isToolFile(f.from)) }, { secret: fakeSecret }), partial: true };
+    return { files: render({ ...p, files: p.files.filter((f) => isToolFile(f.to)) }, { secret: fakeSecret }), partial: true };
   }
 }
 

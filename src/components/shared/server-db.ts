@@ -1,10 +1,9 @@
-// Database components. They share a shape (a `db` service with a healthcheck and a volume, credentials as
-// secrets, a DATABASE_URL for the app), so they are built by one function from a small description each.
-import type { Component, ComposeService, EnvVar } from './types.js';
-import { IMAGES, PY } from './pins.js';
+// The shape every database server component shares (a `db` service with a healthcheck and a volume,
+// credentials as secrets, a DATABASE_URL for the app); each server's folder describes its own differences.
+import type { Component, ComposeService, EnvVar } from '../types.js';
 
-interface ServerDb {
-  id: 'postgres' | 'mysql' | 'mariadb';
+export interface ServerDb {
+  id: string;
   label: string;
   image: string;
   port: number;
@@ -22,56 +21,7 @@ interface ServerDb {
   runtimePackages?: { django?: string[] };
 }
 
-const SERVER_DBS: ServerDb[] = [
-  {
-    id: 'postgres',
-    label: 'PostgreSQL',
-    image: IMAGES.postgres,
-    port: 5432,
-    dataDir: '/var/lib/postgresql/data',
-    prefix: 'POSTGRES_',
-    dbVar: 'POSTGRES_DB',
-    rootPassword: false,
-    healthcheck: ['CMD-SHELL', 'pg_isready -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}"'],
-    urlScheme: 'postgresql+psycopg',
-    sqlalchemyDriver: PY.psycopg,
-    djangoDriver: PY.psycopg,
-  },
-  {
-    id: 'mysql',
-    label: 'MySQL',
-    image: IMAGES.mysql,
-    port: 3306,
-    dataDir: '/var/lib/mysql',
-    prefix: 'MYSQL_',
-    dbVar: 'MYSQL_DATABASE',
-    rootPassword: true,
-    healthcheck: ['CMD-SHELL', 'mysqladmin ping -h 127.0.0.1 -u root --password="$${MYSQL_ROOT_PASSWORD}" --silent'],
-    urlScheme: 'mysql+pymysql',
-    sqlalchemyDriver: PY.pymysql,
-    djangoDriver: PY.mysqlclient,
-    buildPackages: { django: ['default-libmysqlclient-dev', 'pkg-config'] },
-    runtimePackages: { django: ['libmariadb3'] },
-  },
-  {
-    id: 'mariadb',
-    label: 'MariaDB',
-    image: IMAGES.mariadb,
-    port: 3306,
-    dataDir: '/var/lib/mysql',
-    prefix: 'MARIADB_',
-    dbVar: 'MARIADB_DATABASE',
-    rootPassword: true,
-    healthcheck: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
-    urlScheme: 'mysql+pymysql',
-    sqlalchemyDriver: PY.pymysql,
-    djangoDriver: PY.mysqlclient,
-    buildPackages: { django: ['libmariadb-dev', 'pkg-config'] },
-    runtimePackages: { django: ['libmariadb3'] },
-  },
-];
-
-function serverDb(d: ServerDb): Component {
+export function serverDb(d: ServerDb): Component {
   return {
     id: d.id,
     slot: 'database',
@@ -129,16 +79,3 @@ function serverDb(d: ServerDb): Component {
   };
 }
 
-const sqlite: Component = {
-  id: 'sqlite',
-  slot: 'database',
-  label: 'SQLite (file in a volume)',
-  contribute: () => ({
-    // The file lives in a named volume shared by the migrate step and the app; see compose.ts.
-    volumes: { dev: ['sqlite-data'], prod: ['sqlite-data'] },
-    appEnv: { dev: { DATABASE_URL: 'sqlite:////data/app.db' }, prod: { DATABASE_URL: 'sqlite:////data/app.db' } },
-    readiness: ['sqlite'],
-  }),
-};
-
-export const DATABASE_COMPONENTS: Component[] = [...SERVER_DBS.map(serverDb), sqlite];

@@ -1,0 +1,22 @@
+// Adminer, a database UI for development only.
+import type { Component } from '../types.js';
+import { IMAGES } from '../pins.js';
+import { devHostPort } from '../shared/dev-port.js';
+
+export const component: Component = {
+  id: 'adminer',
+  slot: 'extra',
+  label: 'Adminer database UI (development only)',
+  contribute: ({ answers }) => ({
+    services: {
+      dev: {
+        adminer: {
+          image: IMAGES.adminer,
+          environment: { ADMINER_DEFAULT_SERVER: 'db' },
+          ports: [`127.0.0.1:${devHostPort(8082, answers.port)}:8080`],
+          depends_on: { db: { condition: 'service_healthy' } },
+        },
+      },
+    },
+  }),
+};

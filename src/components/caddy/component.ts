@@ -1,0 +1,46 @@
+// Caddy in front of `web`: plain HTTP in development, automatic HTTPS in production.
+import type { Component } from '../types.js';
+import { IMAGES } from '../pins.js';
+import { devHostPort } from '../shared/dev-port.js';
+
+const healthy = { web: { condition: 'service_healthy' } };
+
+
+export const component: Component = {
+  id: 'caddy',
+  slot: 'proxy',
+  label: 'Caddy (automatic HTTPS)',
+  contribute: ({ answers }) => ({
+    services: {
+      dev: {
+        proxy: {
+          image: IMAGES.caddy,
+          volumes: ['./caddy/Caddyfile.dev:/etc/caddy/Caddyfile:ro', 'caddy-data:/data', 'caddy-config:/config'],
+          ports: [`127.0.0.1:${devHostPort(8080, answers.port)}:80`],
+          depends_on: healthy,
+          healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/caddy-health'], interval: '10s', timeout: '3s', retries: 3 },
+        },
+      },
+      prod: {
+        proxy: {
+          image: IMAGES.caddy,
+          environment: { DOMAIN: '${DOMAIN:?set DOMAIN in .env.prod}', ACME_EMAIL: '${ACME_EMAIL:?set ACME_EMAIL in .env.prod}' },
+          volumes: ['./caddy/Caddyfile:/etc/caddy/Caddyfile:ro', 'caddy-data:/data', 'caddy-config:/config'],
+          ports: ['80:80', '443:443', '443:443/udp'],
+          depends_on: healthy,
+          healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/caddy-health'], interval: '15s', timeout: '3s', retries: 3 },
+          deploy: { resources: { limits: { cpus: '0.5', memory: '128M' } } },
+        },
+      },
+    },
+    volumes: { dev: ['caddy-data', 'caddy-config'], prod: ['caddy-data', 'caddy-config'] },
+    env: [
+      { name: 'DOMAIN', description: 'Public domain name Caddy serves and gets a certificate for', dev: 'localhost', prod: 'app.example.com', requiredInProd: true },
+      { name: 'ACME_EMAIL', description: "E-mail Let's Encrypt uses for expiry notices", dev: 'admin@example.com', prod: 'ops@example.com', requiredInProd: true },
+    ],
+    files: [
+      { from: 'Caddyfile.dev.ejs', to: 'caddy/Caddyfile.dev' },
+      { from: 'Caddyfile.ejs', to: 'caddy/Caddyfile' },
+    ],
+  }),
+};

@@ -1,0 +1,26 @@
+// FastAPI (ASGI): served by gunicorn with uvicorn workers.
+import type { Component, FileSpec } from '../types.js';
+import { PY } from '../pins.js';
+
+const tpl = (paths: string[]): FileSpec[] => paths.map((p) => ({ from: `${p}.ejs`, to: p }));
+
+
+export const component: Component = {
+  id: 'fastapi',
+  slot: 'framework',
+  label: 'FastAPI (ASGI, gunicorn + uvicorn workers)',
+  contribute: ({ answers }) => ({
+    serve: {
+      command: ['gunicorn', 'app.main:app', '--config', 'gunicorn.conf.py'],
+      devCommand: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', String(answers.port), '--reload', '--reload-dir', 'app'],
+      ...(answers.database !== 'none' ? { migrateCommand: ['alembic', 'upgrade', 'head'] } : {}),
+    },
+    requirements: [PY.fastapi, PY.uvicorn, PY.uvicornWorker],
+    devRequirements: [PY.httpx2],
+    files: [
+      // Flask's app/__init__.py is its app factory; FastAPI's package marker is shared from common/.
+      { from: 'app/__init__.py.ejs', to: 'app/__init__.py' },
+      ...tpl(['app/main.py', 'app/middleware.py', 'tests/conftest.py', 'tests/test_health.py', 'tests/test_metrics.py']),
+    ],
+  }),
+};

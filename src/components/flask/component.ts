@@ -1,0 +1,31 @@
+// Flask (WSGI): served by gunicorn.
+import type { Component, FileSpec } from '../types.js';
+import { PY } from '../pins.js';
+
+const tpl = (paths: string[]): FileSpec[] => paths.map((p) => ({ from: `${p}.ejs`, to: p }));
+
+
+export const component: Component = {
+  id: 'flask',
+  slot: 'framework',
+  label: 'Flask (WSGI, gunicorn)',
+  contribute: ({ answers }) => ({
+    serve: {
+      command: ['gunicorn', 'app.wsgi:app', '--config', 'gunicorn.conf.py'],
+      devCommand: ['flask', '--app', 'app.wsgi:app', 'run', '--host', '0.0.0.0', '--port', String(answers.port), '--debug'],
+      ...(answers.database !== 'none' ? { migrateCommand: ['alembic', 'upgrade', 'head'] } : {}),
+    },
+    requirements: [PY.flask],
+    env: [{ name: 'SECRET_KEY', description: 'Flask secret key (sessions, signing)', dev: { secret: true }, requiredInProd: true }],
+    appEnv: { dev: { SECRET_KEY: '${SECRET_KEY:?set SECRET_KEY in .env}' }, prod: { SECRET_KEY: '${SECRET_KEY:?set SECRET_KEY in .env.prod}' } },
+    files: tpl([
+      'app/__init__.py',
+      'app/wsgi.py',
+      'app/views.py',
+      'tests/conftest.py',
+      'tests/test_health.py',
+      'tests/test_metrics.py',
+      ...(answers.database !== 'none' ? ['tests/test_items.py'] : []),
+    ]),
+  }),
+};

@@ -1,0 +1,43 @@
+// Grafana: provisioned Prometheus data source and app dashboard.
+import type { Component } from '../types.js';
+import { IMAGES } from '../pins.js';
+import { devHostPort } from '../shared/dev-port.js';
+
+export const component: Component = {
+  id: 'grafana',
+  slot: 'observability',
+  label: 'Grafana (provisioned dashboard)',
+  requires: ['prometheus'],
+  contribute: ({ answers }) => {
+    const service = (mode: 'dev' | 'prod') => ({
+      image: IMAGES.grafana,
+      environment: {
+        GF_SECURITY_ADMIN_USER: '${GRAFANA_ADMIN_USER:-admin}',
+        GF_SECURITY_ADMIN_PASSWORD: mode === 'prod' ? '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env.prod}' : '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env}',
+        GF_USERS_ALLOW_SIGN_UP: 'false',
+        GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      },
+      volumes: [
+        './grafana/provisioning:/etc/grafana/provisioning:ro',
+        './grafana/dashboards:/var/lib/grafana/dashboards:ro',
+        'grafana-data:/var/lib/grafana',
+      ],
+      healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:3000/api/health'], interval: '10s', timeout: '3s', retries: 5 },
+      depends_on: { prometheus: { condition: 'service_healthy' } },
+      ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(3000, answers.port)}:3000`] } : { deploy: { resources: { limits: { memory: '256M' } } } }),
+    });
+    return {
+      services: { dev: { grafana: service('dev') }, prod: { grafana: service('prod') } },
+      volumes: { dev: ['grafana-data'], prod: ['grafana-data'] },
+      env: [
+        { name: 'GRAFANA_ADMIN_USER', description: 'Grafana administrator login', dev: 'admin', prod: 'admin' },
+        { name: 'GRAFANA_ADMIN_PASSWORD', description: 'Grafana administrator password', dev: { secret: true }, requiredInProd: true },
+      ],
+      files: [
+        { from: 'provisioning/datasources/prometheus.yml', to: 'grafana/provisioning/datasources/prometheus.yml' },
+        { from: 'provisioning/dashboards/dashboards.yml', to: 'grafana/provisioning/dashboards/dashboards.yml' },
+        { from: 'dashboards/app.json.ejs', to: 'grafana/dashboards/app.json' },
+      ],
+    };
+  },
+};

@@ -1,0 +1,45 @@
+// nginx in front of `web`: plain HTTP in development, TLS with your certificate in production.
+import type { Component } from '../types.js';
+import { IMAGES } from '../pins.js';
+import { devHostPort } from '../shared/dev-port.js';
+
+const healthy = { web: { condition: 'service_healthy' } };
+
+
+export const component: Component = {
+  id: 'nginx',
+  slot: 'proxy',
+  label: 'nginx',
+  contribute: ({ answers }) => ({
+    services: {
+      dev: {
+        proxy: {
+          image: IMAGES.nginx,
+          volumes: ['./nginx/dev.conf:/etc/nginx/conf.d/default.conf:ro'],
+          ports: [`127.0.0.1:${devHostPort(8080, answers.port)}:80`],
+          depends_on: healthy,
+          healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/nginx-health'], interval: '10s', timeout: '3s', retries: 3 },
+        },
+      },
+      prod: {
+        proxy: {
+          image: IMAGES.nginx,
+          // certs: fullchain.pem + privkey.pem (nginx/certs/README.md); acme: certbot's webroot for HTTP-01.
+          volumes: ['./nginx/prod.conf:/etc/nginx/conf.d/default.conf:ro', './nginx/certs:/etc/nginx/certs:ro', './nginx/acme:/var/www/acme:ro'],
+          ports: ['80:80', '443:443'],
+          depends_on: healthy,
+          healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/nginx-health'], interval: '15s', timeout: '3s', retries: 3 },
+          read_only: true,
+          tmpfs: ['/var/cache/nginx', '/var/run', '/tmp'],
+          deploy: { resources: { limits: { cpus: '0.5', memory: '128M' } } },
+        },
+      },
+    },
+    files: [
+      { from: 'dev.conf.ejs', to: 'nginx/dev.conf' },
+      { from: 'prod.conf.ejs', to: 'nginx/prod.conf' },
+      { from: 'certs/README.md', to: 'nginx/certs/README.md' },
+      { from: 'acme/README.md', to: 'nginx/acme/README.md' },
+    ],
+  }),
+};

@@ -1,0 +1,33 @@
+// OpenTelemetry tracing: the app exports over OTLP to a collector.
+import type { Component } from '../types.js';
+import { IMAGES, PY } from '../pins.js';
+import { devHostPort } from '../shared/dev-port.js';
+
+export const component: Component = {
+  id: 'otel',
+  slot: 'observability',
+  label: 'OpenTelemetry tracing (OTLP collector)',
+  contribute: ({ answers }) => {
+    // The collector image is distroless (no shell, no wget), so it has no healthcheck and the app does not wait
+    // for it: the OTLP exporter retries in the background.
+    const service = (mode: 'dev' | 'prod') => ({
+      image: IMAGES.otelCollector,
+      command: ['--config=/etc/otelcol/config.yaml'],
+      volumes: ['./otel/collector.yaml:/etc/otelcol/config.yaml:ro'],
+      ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(4318, answers.port)}:4318`] } : { deploy: { resources: { limits: { memory: '256M' } } } }),
+    });
+    const appEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: answers.name };
+    const framework = { fastapi: PY.otelFastapi, flask: PY.otelFlask, django: PY.otelDjango }[answers.framework];
+    const sqlalchemy = answers.framework !== 'django' && answers.database !== 'none' ? [PY.otelSqlalchemy] : [];
+    return {
+      services: { dev: { 'otel-collector': service('dev') }, prod: { 'otel-collector': service('prod') } },
+      appEnv: { dev: appEnv, prod: appEnv },
+      requirements: [PY.otelSdk, PY.otelExporter, framework, ...sqlalchemy],
+      files: [
+        { from: 'collector.yaml', to: 'otel/collector.yaml' },
+        { from: 'app/tracing.py.ejs', to: 'app/tracing.py' },
+        { from: 'tests/test_tracing.py.ejs', to: 'tests/test_tracing.py' },
+      ],
+    };
+  },
+};

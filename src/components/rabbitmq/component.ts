@@ -1,0 +1,40 @@
+// RabbitMQ message broker; readiness performs the AMQP handshake.
+import type { Component } from '../types.js';
+import { IMAGES } from '../pins.js';
+import { devHostPort } from '../shared/dev-port.js';
+
+export const component: Component = {
+  id: 'rabbitmq',
+  slot: 'extra',
+  label: 'RabbitMQ message broker',
+  contribute: ({ answers }) => {
+    const service = (mode: 'dev' | 'prod') => ({
+      image: IMAGES.rabbitmq,
+      environment: {
+        RABBITMQ_DEFAULT_USER: '${RABBITMQ_USER:-app}',
+        RABBITMQ_DEFAULT_PASS: `\${RABBITMQ_PASSWORD:?set RABBITMQ_PASSWORD in ${mode === 'prod' ? '.env.prod' : '.env'}}`,
+      },
+      volumes: ['rabbitmq-data:/var/lib/rabbitmq'],
+      healthcheck: { test: ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'], interval: '10s', timeout: '10s', retries: 10, start_period: '30s', start_interval: '2s' },
+      ...(mode === 'dev'
+        ? { ports: ['127.0.0.1:5672:5672', `127.0.0.1:${devHostPort(15672, answers.port)}:15672`] }
+        : { deploy: { resources: { limits: { memory: '512M' } } } }),
+    });
+    const url = 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/';
+    return {
+      services: { dev: { rabbitmq: service('dev') }, prod: { rabbitmq: service('prod') } },
+      volumes: { dev: ['rabbitmq-data'], prod: ['rabbitmq-data'] },
+      env: [
+        { name: 'RABBITMQ_USER', description: 'RabbitMQ user the app connects as', dev: 'app', prod: 'app' },
+        { name: 'RABBITMQ_PASSWORD', description: 'RabbitMQ password of that user', dev: { secret: true }, requiredInProd: true },
+      ],
+      appEnv: { dev: { AMQP_URL: url }, prod: { AMQP_URL: url } },
+      appDependsOn: ['rabbitmq'],
+      readiness: ['rabbitmq'],
+      files: [
+        { from: 'app/broker.py.ejs', to: 'app/broker.py' },
+        { from: 'tests/test_broker.py.ejs', to: 'tests/test_broker.py' },
+      ],
+    };
+  },
+};

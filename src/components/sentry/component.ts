@@ -1,0 +1,18 @@
+// Sentry error reporting, on when SENTRY_DSN is set.
+import type { Component } from '../types.js';
+import { PY } from '../pins.js';
+
+export const component: Component = {
+  id: 'sentry',
+  slot: 'observability',
+  label: 'Sentry error reporting',
+  contribute: () => ({
+    env: [{ name: 'SENTRY_DSN', description: 'Sentry DSN; error reporting is off while empty', dev: '', prod: '' }],
+    appEnv: { dev: { SENTRY_DSN: '${SENTRY_DSN:-}' }, prod: { SENTRY_DSN: '${SENTRY_DSN:-}' } },
+    requirements: [PY.sentry],
+    files: [
+      { from: 'app/errors.py.ejs', to: 'app/errors.py' },
+      { from: 'tests/test_errors.py.ejs', to: 'tests/test_errors.py' },
+    ],
+  }),
+};
