@@ -11,7 +11,7 @@ import helpers from 'yeoman-test';
 import { OPTIONS } from '../src/answers/options.js';
 import AppGenerator from '../src/generators/app/index.js';
 import ServiceGenerator from '../src/generators/service/index.js';
-import { loadPreset, PresetError, SCHEMA_PATH } from '../src/preset/load.js';
+import { loadPreset, PresetError } from '../src/preset/load.js';
 import { formatProblem, verifyProject } from './verify/index.js';
 import { projectFrom } from './verify/project.js';
 
@@ -43,9 +43,10 @@ function pydocker(args: string[], cwd: string) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-test('the schema offers exactly the values the generator accepts', () => {
-  const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
-  const answers = schema.$defs.answers.properties;
+test('the schema offers exactly the values the generator accepts (printed by `preset schema`)', () => {
+  const r = spawnSync(process.execPath, [BIN, 'preset', 'schema'], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const answers = JSON.parse(r.stdout).$defs.answers.properties;
   for (const o of OPTIONS) {
     if (!('choices' in o)) continue;
     const allowed = o.kind === 'multi' ? answers[o.key].items.enum : answers[o.key].enum;

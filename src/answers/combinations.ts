@@ -19,11 +19,12 @@ import {
   PYTHONS,
   defaultsFor,
 } from './options.js';
+import { defaultBroker, missingRequirements } from '../components/choices.js';
 import { checkAnswers } from './validate.js';
 
-/** Whether a set of observability choices is allowed together (grafana reads from prometheus). */
+/** Whether a set of observability choices is allowed together (e.g. grafana reads from prometheus). */
 export function isValidObservability(selection: readonly Observability[]): boolean {
-  return !selection.includes('grafana') || selection.includes('prometheus');
+  return missingRequirements({ observability: [...selection] }).length === 0;
 }
 
 /** Every valid subset of the observability choices, in canonical order (12 of the 16 subsets). */
@@ -91,7 +92,7 @@ export function combinations(): Answers[] {
             const extrasIndex = 2 * f + d + c + 2 * p + o;
             search: for (let e = 0; e < MATRIX_EXTRAS.length; e++) {
               const extras = [...MATRIX_EXTRAS[(extrasIndex + e) % MATRIX_EXTRAS.length]!];
-              const broker = extras.includes('rabbitmq') ? 'rabbitmq' : 'redis';
+              const broker = defaultBroker({ extras });
               for (let k = 0; k < MATRIX_PORTS.length; k++) {
                 const answers = { ...base, extras, broker, port: MATRIX_PORTS[(portIndex + k) % MATRIX_PORTS.length]! } as Answers;
                 if (checkAnswers(answers).length === 0) {

@@ -1,23 +1,27 @@
 // Every question the generator asks, as data: the prompt, the flag, the allowed values and the default
 // all come from this one table, so `--help`, validation, prompts and the answers file cannot drift apart.
 
-export const FRAMEWORKS = ['fastapi', 'flask', 'django'] as const;
-export const DATABASES = ['postgres', 'mysql', 'mariadb', 'sqlite', 'none'] as const;
-export const CACHES = ['redis', 'memcached', 'none'] as const;
-export const PROXIES = ['nginx', 'caddy', 'none'] as const;
-export const OBSERVABILITY = ['prometheus', 'grafana', 'otel', 'sentry'] as const;
-export const PYTHONS = ['3.13', '3.12', '3.14', '3.11'] as const;
-export const EXTRAS = ['rabbitmq', 'worker', 'adminer'] as const;
-export const BROKERS = ['redis', 'rabbitmq'] as const;
+import { BROKER_IDS, choicesOf, defaultBroker, labelled, requirementNotes } from '../components/choices.js';
 
-export type Framework = (typeof FRAMEWORKS)[number];
-export type Database = (typeof DATABASES)[number];
-export type Cache = (typeof CACHES)[number];
-export type Proxy = (typeof PROXIES)[number];
-export type Observability = (typeof OBSERVABILITY)[number];
+// Choice values come from the component registry (src/components): a new component folder adds its value here.
+export const FRAMEWORKS: readonly string[] = choicesOf('framework');
+export const DATABASES: readonly string[] = choicesOf('database');
+export const CACHES: readonly string[] = choicesOf('cache');
+export const PROXIES: readonly string[] = choicesOf('proxy');
+export const OBSERVABILITY: readonly string[] = choicesOf('observability');
+export const EXTRAS: readonly string[] = choicesOf('extra');
+export const BROKERS: readonly string[] = BROKER_IDS;
+export const PYTHONS = ['3.13', '3.12', '3.14', '3.11'] as const;
+
+/** Component ids (validated against the registry's lists above). */
+export type Framework = string;
+export type Database = string;
+export type Cache = string;
+export type Proxy = string;
+export type Observability = string;
+export type Extra = string;
+export type Broker = string;
 export type PythonVersion = (typeof PYTHONS)[number];
-export type Extra = (typeof EXTRAS)[number];
-export type Broker = (typeof BROKERS)[number];
 
 export interface Answers {
   name: string;
@@ -69,9 +73,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'database', flag: 'database', kind: 'select', choices: DATABASES, message: 'Database', help: 'database' },
   { key: 'cache', flag: 'cache', kind: 'select', choices: CACHES, message: 'Cache', help: 'cache' },
   { key: 'proxy', flag: 'proxy', kind: 'select', choices: PROXIES, message: 'Reverse proxy', help: 'reverse proxy in front of the app' },
-  { key: 'observability', flag: 'observability', kind: 'multi', choices: OBSERVABILITY, message: 'Observability', help: "comma-separated, or 'none'; grafana needs prometheus" },
-  { key: 'extras', flag: 'extras', kind: 'multi', choices: EXTRAS, message: 'Extra services', help: "comma-separated, or 'none': rabbitmq, worker (Celery worker + beat), adminer (database UI, development only)" },
-  { key: 'broker', flag: 'broker', kind: 'select', choices: BROKERS, message: 'Broker of the Celery worker', help: 'broker of the worker (with --extras worker); default rabbitmq when chosen, else redis', askWhen: (a) => a.extras.includes('worker') },
+  { key: 'observability', flag: 'observability', kind: 'multi', choices: OBSERVABILITY, message: 'Observability', help: `comma-separated, or 'none'${requirementNotes('observability')}` },
+  { key: 'extras', flag: 'extras', kind: 'multi', choices: EXTRAS, message: 'Extra services', help: `comma-separated, or 'none': ${labelled('extra')}` },
+  { key: 'broker', flag: 'broker', kind: 'select', choices: BROKERS, message: 'Broker of the Celery worker', help: `broker of the worker (with --extras worker); default: ${BROKERS.filter((b) => b !== defaultBroker({})).join(' or ')} when chosen, else ${defaultBroker({})}`, askWhen: (a) => a.extras.includes('worker') },
   { key: 'python', flag: 'python', kind: 'select', choices: PYTHONS, message: 'Python version of the image', help: 'Python of the Docker image' },
   { key: 'port', flag: 'port', kind: 'number', message: 'Port the app listens on', help: 'port the app listens on inside its container' },
   { key: 'registry', flag: 'registry', kind: 'text', message: 'Image repository for deploys', help: 'image repository the deploy script pushes to (default: a local image name)' },
@@ -89,7 +93,7 @@ export function defaultsFor(folderName: string): Answers {
     proxy: 'nginx',
     observability: ['prometheus', 'grafana'],
     extras: [],
-    broker: 'redis',
+    broker: defaultBroker({}),
     python: '3.13',
     port: 8000,
     registry: name,

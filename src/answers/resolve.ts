@@ -3,6 +3,7 @@
 // except answers a preset locks: those are never asked, and anything that disagrees with them is an error.
 import { isDeepStrictEqual } from 'node:util';
 import { type Answers, type AnswerKey, OPTIONS, defaultsFor } from './options.js';
+import { defaultBroker } from '../components/choices.js';
 import { AnswerError, checkAnswers, parsePartial } from './validate.js';
 
 export interface AnswerSources {
@@ -45,9 +46,9 @@ export function resolveAnswers(sources: AnswerSources): Resolution {
   const named = locked.name ?? flags.name ?? file.name ?? stored.name ?? preset?.defaults.name ?? base.name;
   // The registry default follows the chosen name (under the preset's registry), unless something set it.
   const registry = preset?.registryPrefix ? `${preset.registryPrefix}/${named}` : named;
-  // The worker's broker defaults to RabbitMQ when the project has it.
+  // The worker's broker defaults to a dedicated broker the project has (see defaultBroker).
   const extras = locked.extras ?? flags.extras ?? file.extras ?? stored.extras ?? preset?.defaults.extras ?? base.extras;
-  const broker = extras.includes('rabbitmq') ? 'rabbitmq' : base.broker;
+  const broker = defaultBroker({ extras });
   const proposed: Answers = { ...base, registry, broker, ...preset?.defaults, ...stored, ...file, ...flags, ...locked };
   const given = new Set<AnswerKey>([stored, file, flags, locked].flatMap((g) => Object.keys(g) as AnswerKey[]));
   // Questions that do not apply to these answers (the broker without a worker) are not missing.

@@ -1,5 +1,6 @@
 // Turning raw input (flags, stored answers, preset values, typed answers) into typed, checked Answers.
 // Every problem is collected, so a person sees all of them at once, each with what would be accepted.
+import { ruleProblems } from '../components/choices.js';
 import { UsageError } from './errors.js';
 import { type Answers, type AnswerKey, type OptionSpec, OPTIONS } from './options.js';
 
@@ -114,19 +115,7 @@ export function checkAnswers(a: Answers): string[] {
   if (a.description.length > 100 || /[\r\n]/.test(a.description)) {
     problems.push(`--description: keep it to one line of at most 100 characters (it has ${a.description.length}); the README is the place for more`);
   }
-  if (a.extras.includes('worker')) {
-    if (a.broker === 'redis' && a.cache !== 'redis') {
-      problems.push(`--broker redis: the worker's broker would be the Redis cache, but --cache is ${a.cache}; use --cache redis, or --broker rabbitmq with --extras rabbitmq`);
-    }
-    if (a.broker === 'rabbitmq' && !a.extras.includes('rabbitmq')) {
-      problems.push('--broker rabbitmq: add rabbitmq to --extras (e.g. --extras rabbitmq,worker)');
-    }
-  }
-  if (a.extras.includes('adminer') && !['postgres', 'mysql', 'mariadb'].includes(a.database)) {
-    problems.push(`--extras adminer: adminer needs a database server (postgres, mysql or mariadb), but --database is ${a.database}`);
-  }
-  if (a.observability.includes('grafana') && !a.observability.includes('prometheus')) {
-    problems.push('--observability: grafana needs prometheus as its data source; add it (e.g. --observability prometheus,grafana) or drop grafana');
-  }
+  // Rules between choices are stated by the components they belong to (grafana needs prometheus, …).
+  problems.push(...ruleProblems(a));
   return problems;
 }

@@ -1,5 +1,5 @@
 // `pydocker --help`: built from the same options table as the prompts and validation.
-import { OPTIONS } from '../answers/options.js';
+import { BROKERS, OPTIONS } from '../answers/options.js';
 import { ADDABLE_KINDS } from '../edit/add-kind.js';
 
 export function helpText(version: string): string {
@@ -10,9 +10,10 @@ export function helpText(version: string): string {
     '  pydocker new [dir] [options]     generate a project (same as `yo pydocker [dir]`)',
     '  pydocker add <kind> [options]    add a service to the project in this folder (same as `yo pydocker:service <kind>`)',
     `                                   kinds: ${ADDABLE_KINDS.join(', ')}`,
-    '                                   (worker: --broker redis|rabbitmq, default the one the project has)',
+    `                                   (worker: --broker ${BROKERS.join('|')}, default the one the project has)`,
     '  pydocker preset init [dir]       scaffold a team preset package',
     '  pydocker preset check [dir]      validate a preset (schema, answers, template overlay)',
+    '  pydocker preset schema           print the preset JSON schema with every allowed value (for editors)',
     '  pydocker --help | --version',
     '',
     'Answers (each has a prompt; a flag answers it, --yes takes the default for the rest):',

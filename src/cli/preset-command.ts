@@ -5,7 +5,7 @@ import ejs from 'ejs';
 import { UsageError } from '../answers/errors.js';
 import { resolveAnswers, finalizeAnswers } from '../answers/resolve.js';
 import { plan } from '../plan/plan.js';
-import { loadPreset, PRESET_FILES } from '../preset/load.js';
+import { loadPreset, PRESET_FILES, presetSchema } from '../preset/load.js';
 import { builtinTemplate, render, TEMPLATES_DIR } from '../render/render.js';
 
 const PACKAGE_TEMPLATES = join(TEMPLATES_DIR, 'preset-package');
@@ -64,5 +64,10 @@ export async function presetCommand(args: string[], cwd: string): Promise<number
   const target = resolve(cwd, dir);
   if (sub === 'init') return init(target);
   if (sub === 'check') return check(target);
-  throw new UsageError('usage: pydocker preset init [dir] | pydocker preset check [dir]');
+  if (sub === 'schema' && args.length === 1) {
+    // For editors: the schema with every allowed value, as this version of the generator knows them.
+    console.log(JSON.stringify(presetSchema(), null, 2));
+    return 0;
+  }
+  throw new UsageError('usage: pydocker preset init [dir] | pydocker preset check [dir] | pydocker preset schema');
 }

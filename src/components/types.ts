@@ -2,7 +2,41 @@
 // everything it adds to the generated project. The planner merges these; nothing else knows about a choice.
 import type { Answers } from '../answers/options.js';
 
-export type Slot = 'core' | 'framework' | 'database' | 'cache' | 'proxy' | 'observability' | 'extra';
+/**
+ * Where a component sits: `core` is in every project, `support` only when another component implies it (an
+ * ORM), the others are the choices a person makes (one framework; at most one database, cache and proxy; any
+ * set of observability and extras).
+ */
+export type Slot = 'core' | 'support' | 'framework' | 'database' | 'cache' | 'proxy' | 'observability' | 'extra';
+
+/**
+ * What a component is, for the shared files and the rules of other components: shared templates test these
+ * flags (computed once per plan), never component ids.
+ */
+export type Capability =
+  | 'database' // the app has a database (DATABASE_URL)
+  | 'database-server' // ...run as its own `db` service
+  | 'cache' // a `cache` service
+  | 'broker' // a message broker service
+  | 'proxy' // a reverse proxy in front of `web`
+  | 'metrics-scraper' // something scrapes /metrics
+  | 'tracing' // the app exports traces
+  | 'error-reporting'; // the app reports unhandled errors
+
+/** A component that can carry Celery's tasks (the worker's `--broker`). */
+export interface CeleryBroker {
+  /** Broker URL, interpolated by compose from the project's env variables. */
+  url: string;
+  /** The celery requirement when this is the broker (e.g. `celery[redis]`). */
+  requirement: string;
+}
+
+/** Another component this one cannot work without. */
+export interface Requirement {
+  id: string;
+  /** Why, as the end of "X needs Y…" (e.g. " as its data source"). */
+  why?: string;
+}
 
 /** A compose-spec service mapping, kept as plain data and written with `yaml`. */
 export type ComposeService = Record<string, unknown>;
@@ -73,10 +107,30 @@ export interface Contribution {
   files?: FileSpec[];
 }
 
+export interface AddHelpers {
+  /** Whether the answers already choose a component. */
+  has(id: string): boolean;
+  /** The answers with a component chosen in its slot. */
+  choose(a: Answers, id: string): Answers;
+  /** Whether a component can be chosen without replacing another (its slot is a set, or empty). */
+  free(id: string): boolean;
+}
+
+export interface RuleContext {
+  /** Whether the answers choose a component with this capability. */
+  can(capability: Capability): boolean;
+  /** The ids of the components that have a capability, in registry order. */
+  providers(capability: Capability): string[];
+  /** How a person chooses a component (`--cache redis`), its label, and what its slot holds now. */
+  choice(id: string): { flag: string; key: string; label: string; multi: boolean; current: string } | undefined;
+}
+
 export interface PlanContext {
   answers: Answers;
   /** Whether a component is part of this project. */
   has(id: string): boolean;
+  /** Another component of the registry, for the data it declares (e.g. the broker the worker uses). */
+  lookup(id: string): Component | undefined;
 }
 
 export interface Component {
@@ -85,7 +139,15 @@ export interface Component {
   label: string;
   /** Core components render the shared top-level templates; every other component its own folder's. */
   sharedTemplates?: true;
-  /** Components that must be present too (checked before planning). */
-  requires?: string[];
+  /** Components that must be chosen too; a missing one is refused, naming the flag that adds it. */
+  requires?: Requirement[];
+  /** Components this one brings in for these answers (a framework's ORM when there is a database). */
+  implies?: (a: Answers) => string[];
+  /** Rules between answers that belong to this component, checked when it is chosen: each problem with its fix. */
+  check?: (a: Answers, rules: RuleContext) => string[];
+  capabilities?: Capability[];
+  celeryBroker?: CeleryBroker;
+  /** `pydocker add <this>`: the answers after adding it, when it brings something along (the worker its broker). */
+  whenAdded?: (next: Answers, options: { broker?: string }, helpers: AddHelpers) => Answers;
   contribute(ctx: PlanContext): Contribution;
 }

@@ -1,51 +1,42 @@
 // What `add <kind>` means for the stored answers: which slot a kind fills, and the refusals with alternatives.
-import { type Answers, type Broker, BROKERS, CACHES, DATABASES, EXTRAS, OBSERVABILITY, PROXIES } from '../answers/options.js';
+// Every kind is a component of the registry; its slot says whether it fills an empty place or joins a set.
 import { UsageError } from '../answers/errors.js';
+import type { Answers } from '../answers/options.js';
+import { BROKER_IDS, CHOICE_SLOTS, type ChoiceSlot, choicesOf, missingRequirements } from '../components/choices.js';
+import { componentById } from '../components/registry.js';
 
-const SLOTS = {
-  database: DATABASES.filter((d) => d !== 'none'),
-  cache: CACHES.filter((c) => c !== 'none'),
-  proxy: PROXIES.filter((p) => p !== 'none'),
-} as const;
-type SlotName = keyof typeof SLOTS;
+const SLOTS = Object.keys(CHOICE_SLOTS).filter((s) => s !== 'framework') as ChoiceSlot[];
 
-export const ADDABLE_KINDS: readonly string[] = [...SLOTS.database, ...SLOTS.cache, ...SLOTS.proxy, ...OBSERVABILITY, ...EXTRAS];
+export const ADDABLE_KINDS: readonly string[] = SLOTS.flatMap((s) => choicesOf(s).filter((id) => id !== 'none'));
 
 export type Addition = { status: 'added'; answers: Answers } | { status: 'present'; message: string };
 
-function slotOf(kind: string): SlotName | 'observability' | 'extras' | undefined {
-  for (const [slot, kinds] of Object.entries(SLOTS)) if ((kinds as readonly string[]).includes(kind)) return slot as SlotName;
-  if ((OBSERVABILITY as readonly string[]).includes(kind)) return 'observability';
-  return (EXTRAS as readonly string[]).includes(kind) ? 'extras' : undefined;
+function slotOf(kind: string): ChoiceSlot | undefined {
+  const slot = componentById(kind)?.slot as ChoiceSlot | undefined;
+  return slot && SLOTS.includes(slot) ? slot : undefined;
 }
+
+/** The answers with `kind` chosen in its slot (sets keep the registry's order). */
+function withKind(a: Answers, kind: string): Answers {
+  const slot = slotOf(kind)!;
+  const { key, multi } = CHOICE_SLOTS[slot];
+  if (!multi) return { ...a, [key]: kind };
+  return { ...a, [key]: choicesOf(slot).filter((id) => id === kind || (a[key] as string[]).includes(id)) };
+}
+
+const has = (a: Answers, id: string) => {
+  const slot = slotOf(id);
+  if (!slot) return false;
+  const v = a[CHOICE_SLOTS[slot].key];
+  return Array.isArray(v) ? v.includes(id) : v === id;
+};
 
 /** The kinds this project can still take. */
 export function addableTo(a: Answers): string[] {
   return ADDABLE_KINDS.filter((k) => {
-    const slot = slotOf(k)!;
-    if (slot === 'observability' || slot === 'extras') return !(a[slot] as string[]).includes(k);
-    return a[slot] === 'none';
+    const { key, multi } = CHOICE_SLOTS[slotOf(k)!];
+    return multi ? !(a[key] as string[]).includes(k) : a[key] === 'none';
   });
-}
-
-/** The worker's broker: the one asked for, else the one the project already has. */
-function workerBroker(a: Answers, asked: Broker | undefined): Broker {
-  if (asked) return asked;
-  if (a.extras.includes('rabbitmq')) return 'rabbitmq';
-  if (a.cache === 'redis') return 'redis';
-  throw new UsageError(
-    `the worker needs a broker and this project has none: pass --broker rabbitmq (adds RabbitMQ)${a.cache === 'none' ? ' or --broker redis (adds Redis)' : ''}`,
-  );
-}
-
-function addExtra(a: Answers, kind: string, broker: Broker | undefined): Addition {
-  if (a.extras.includes(kind as never)) return { status: 'present', message: `${kind} is already part of this project; nothing changed` };
-  if (kind !== 'worker') return { status: 'added', answers: { ...a, extras: EXTRAS.filter((e) => e === kind || a.extras.includes(e)) } };
-  const chosen = workerBroker(a, broker);
-  // The broker comes along when the project lacks it.
-  const wanted = new Set<string>([...a.extras, 'worker', ...(chosen === 'rabbitmq' ? ['rabbitmq'] : [])]);
-  const cache = chosen === 'redis' && a.cache === 'none' ? 'redis' : a.cache;
-  return { status: 'added', answers: { ...a, cache, broker: chosen, extras: EXTRAS.filter((e) => wanted.has(e)) } };
 }
 
 export function addKind(a: Answers, kind: string, options: { broker?: string } = {}): Addition {
@@ -53,26 +44,28 @@ export function addKind(a: Answers, kind: string, options: { broker?: string } =
   if (!slot) {
     throw new UsageError(`unknown kind "${kind}"; kinds: ${ADDABLE_KINDS.join(', ')}`);
   }
-  if (options.broker !== undefined && !(BROKERS as readonly string[]).includes(options.broker)) {
-    throw new UsageError(`--broker: unknown value "${options.broker}"; valid values: ${BROKERS.join(', ')}`);
+  if (options.broker !== undefined && !BROKER_IDS.includes(options.broker)) {
+    throw new UsageError(`--broker: unknown value "${options.broker}"; valid values: ${BROKER_IDS.join(', ')}`);
   }
-  if (slot === 'extras') return addExtra(a, kind, options.broker as Broker | undefined);
-  if (slot === 'observability') {
-    if (a.observability.includes(kind as never)) return { status: 'present', message: `${kind} is already part of this project; nothing changed` };
-    if (kind === 'grafana' && !a.observability.includes('prometheus')) {
-      throw new UsageError('grafana needs prometheus as its data source: run `pydocker add prometheus` first');
-    }
-    const observability = OBSERVABILITY.filter((o) => o === kind || a.observability.includes(o));
-    return { status: 'added', answers: { ...a, observability } };
+  const { key, multi } = CHOICE_SLOTS[slot];
+  if (has(a, kind)) {
+    return { status: 'present', message: multi ? `${kind} is already part of this project; nothing changed` : `${kind} is already this project's ${key}; nothing changed` };
   }
-  const current = a[slot];
-  if (current === kind) return { status: 'present', message: `${kind} is already this project's ${slot}; nothing changed` };
-  if (current !== 'none') {
+  if (!multi && a[key] !== 'none') {
     const others = addableTo(a);
     throw new UsageError(
-      `this project's ${slot} is already ${current}; a project has one ${slot}, so ${kind} cannot be added.` +
+      `this project's ${key} is already ${String(a[key])}; a project has one ${key}, so ${kind} cannot be added.` +
         (others.length ? ` Kinds you can add: ${others.join(', ')}.` : ''),
     );
   }
-  return { status: 'added', answers: { ...a, [slot]: kind } };
+  let next = withKind(a, kind);
+  const missing = missingRequirements(next).find((m) => m.component.id === kind);
+  if (missing) throw new UsageError(`${kind} needs ${missing.needs.id}${missing.why}: run \`pydocker add ${missing.needs.id}\` first`);
+  // A component may bring what it needs along (the worker its broker).
+  const whenAdded = componentById(kind)!.whenAdded;
+  if (whenAdded) {
+    const free = (id: string) => addableTo(next).includes(id);
+    next = whenAdded(next, options, { has: (id) => has(next, id), choose: (answers, id) => withKind(answers, id), free });
+  }
+  return { status: 'added', answers: next };
 }

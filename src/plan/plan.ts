@@ -3,7 +3,8 @@
 import type { Answers } from '../answers/options.js';
 import { AnswerError, checkAnswers } from '../answers/validate.js';
 import { join } from 'node:path';
-import { COMPONENTS, componentIdsFor, templatesOf } from '../components/registry.js';
+import { selectedIds } from '../components/choices.js';
+import { COMPONENTS, componentById, templatesOf } from '../components/registry.js';
 import type { Contribution, EnvVar, PlanContext, ServeSpec } from '../components/types.js';
 import { buildCompose } from './compose.js';
 import type { PlannedFile, PlanPreset, StackPlan } from './types.js';
@@ -37,15 +38,9 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
   const problems = checkAnswers(answers);
   if (problems.length > 0) throw new AnswerError(problems);
 
-  const ids = componentIdsFor(answers);
+  const ids = selectedIds(answers);
   const chosen = COMPONENTS.filter((c) => ids.has(c.id));
-  for (const c of chosen) {
-    const missing = (c.requires ?? []).filter((r) => !ids.has(r));
-    if (missing.length > 0) problems.push(`${c.id} needs ${missing.join(', ')}; add it or remove ${c.id}`);
-  }
-  if (problems.length > 0) throw new AnswerError(problems);
-
-  const ctx: PlanContext = { answers, has: (id) => ids.has(id) };
+  const ctx: PlanContext = { answers, has: (id) => ids.has(id), lookup: componentById };
   const contributions = chosen.map((c) => c.contribute(ctx));
   if (preset) contributions.push(presetContribution(preset.values));
   const serves = contributions.map((c) => c.serve).filter((s): s is ServeSpec => s !== undefined);

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import type { Answers } from '../answers/options.js';
+import { type Answers, OPTIONS } from '../answers/options.js';
 import { UsageError } from '../answers/errors.js';
 import { parsePartial } from '../answers/validate.js';
 
@@ -74,12 +74,27 @@ export function locatePreset(spec: string, cwd: string): { dir: string; source: 
 
 let validator: ((data: unknown) => string[]) | undefined;
 
+/**
+ * The preset schema with every answer's allowed values filled in from the options table (and so from the
+ * component registry): the file in schema/ holds the structure, the registry the choices.
+ */
+export function presetSchema(): Record<string, unknown> {
+  const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $defs: { answers: { properties: Record<string, Record<string, unknown>> } } };
+  const props = schema.$defs.answers.properties;
+  for (const o of OPTIONS) {
+    if (!('choices' in o) || !props[o.key]) continue;
+    const { description } = props[o.key]!;
+    props[o.key] = o.kind === 'multi' ? { type: 'array', uniqueItems: true, items: { enum: [...o.choices] }, description } : { enum: [...o.choices], description };
+  }
+  return schema;
+}
+
 async function schemaValidator(): Promise<(data: unknown) => string[]> {
   if (validator) return validator;
   // Loaded only when a preset is used.
   const { Ajv2020 } = await import('ajv/dist/2020.js');
   const ajv = new Ajv2020({ allErrors: true, strict: false });
-  const check = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+  const check = ajv.compile(presetSchema());
   validator = (data) => {
     if (check(data)) return [];
     return (check.errors ?? []).map((e) => {

@@ -6,7 +6,11 @@ import { devHostPort } from '../shared/dev-port.js';
 export const component: Component = {
   id: 'adminer',
   slot: 'extra',
-  label: 'Adminer database UI (development only)',
+  check: (a, rules) =>
+    rules.can('database-server')
+      ? []
+      : [`--extras adminer: adminer needs a database server (${rules.providers('database-server').join(', ').replace(/, ([^,]*)$/, ' or $1')}), but --database is ${a.database}`],
+  label: 'Adminer, a database UI for development only',
   contribute: ({ answers }) => ({
     services: {
       dev: {

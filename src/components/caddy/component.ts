@@ -9,6 +9,7 @@ const healthy = { web: { condition: 'service_healthy' } };
 export const component: Component = {
   id: 'caddy',
   slot: 'proxy',
+  capabilities: ['proxy'],
   label: 'Caddy (automatic HTTPS)',
   contribute: ({ answers }) => ({
     services: {

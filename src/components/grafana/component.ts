@@ -7,7 +7,7 @@ export const component: Component = {
   id: 'grafana',
   slot: 'observability',
   label: 'Grafana (provisioned dashboard)',
-  requires: ['prometheus'],
+  requires: [{ id: 'prometheus', why: ' as its data source' }],
   contribute: ({ answers }) => {
     const service = (mode: 'dev' | 'prod') => ({
       image: IMAGES.grafana,

@@ -5,6 +5,7 @@ import { IMAGES, PY } from '../pins.js';
 export const component: Component = {
   id: 'memcached',
   slot: 'cache',
+  capabilities: ['cache'],
   label: 'Memcached',
   contribute: () => {
     const service = (mode: 'dev' | 'prod') => ({

@@ -9,6 +9,7 @@ const healthy = { web: { condition: 'service_healthy' } };
 export const component: Component = {
   id: 'nginx',
   slot: 'proxy',
+  capabilities: ['proxy'],
   label: 'nginx',
   contribute: ({ answers }) => ({
     services: {

@@ -3,11 +3,14 @@ import type { Component } from '../types.js';
 import { IMAGES, PY } from '../pins.js';
 import { devHostPort } from '../shared/dev-port.js';
 
+const INSTRUMENTATION: Record<string, string> = { fastapi: PY.otelFastapi, flask: PY.otelFlask, django: PY.otelDjango };
+
 export const component: Component = {
   id: 'otel',
   slot: 'observability',
+  capabilities: ['tracing'],
   label: 'OpenTelemetry tracing (OTLP collector)',
-  contribute: ({ answers }) => {
+  contribute: ({ answers, has }) => {
     // The collector image is distroless (no shell, no wget), so it has no healthcheck and the app does not wait
     // for it: the OTLP exporter retries in the background.
     const service = (mode: 'dev' | 'prod') => ({
@@ -17,8 +20,10 @@ export const component: Component = {
       ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(4318, answers.port)}:4318`] } : { deploy: { resources: { limits: { memory: '256M' } } } }),
     });
     const appEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: answers.name };
-    const framework = { fastapi: PY.otelFastapi, flask: PY.otelFlask, django: PY.otelDjango }[answers.framework];
-    const sqlalchemy = answers.framework !== 'django' && answers.database !== 'none' ? [PY.otelSqlalchemy] : [];
+    // Tracing instruments the framework (and SQLAlchemy where the project uses it): their packages are ours.
+    const framework = INSTRUMENTATION[answers.framework];
+    if (!framework) throw new Error(`internal: no OpenTelemetry instrumentation known for ${answers.framework}`);
+    const sqlalchemy = has('sqlalchemy') ? [PY.otelSqlalchemy] : [];
     return {
       services: { dev: { 'otel-collector': service('dev') }, prod: { 'otel-collector': service('prod') } },
       appEnv: { dev: appEnv, prod: appEnv },

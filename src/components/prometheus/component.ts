@@ -6,6 +6,7 @@ import { devHostPort } from '../shared/dev-port.js';
 export const component: Component = {
   id: 'prometheus',
   slot: 'observability',
+  capabilities: ['metrics-scraper'],
   label: 'Prometheus (scrape + alert rules)',
   contribute: ({ answers }) => {
     const service = (mode: 'dev' | 'prod') => ({

@@ -1,12 +1,14 @@
 // RabbitMQ message broker; readiness performs the AMQP handshake.
 import type { Component } from '../types.js';
-import { IMAGES } from '../pins.js';
+import { IMAGES, PY } from '../pins.js';
 import { devHostPort } from '../shared/dev-port.js';
 
 export const component: Component = {
   id: 'rabbitmq',
   slot: 'extra',
-  label: 'RabbitMQ message broker',
+  capabilities: ['broker'],
+  celeryBroker: { url: 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/', requirement: PY.celery },
+  label: 'RabbitMQ',
   contribute: ({ answers }) => {
     const service = (mode: 'dev' | 'prod') => ({
       image: IMAGES.rabbitmq,

@@ -5,6 +5,9 @@ import { IMAGES, PY } from '../pins.js';
 export const component: Component = {
   id: 'redis',
   slot: 'cache',
+  capabilities: ['cache'],
+  // Redis can carry the worker's tasks too, in its own database number apart from the cache's keys.
+  celeryBroker: { url: 'redis://:${REDIS_PASSWORD}@cache:6379/1', requirement: PY.celeryRedis },
   label: 'Redis',
   contribute: () => {
     // REDISCLI_AUTH lets the healthcheck authenticate without a password on the command line.

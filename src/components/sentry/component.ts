@@ -5,6 +5,7 @@ import { PY } from '../pins.js';
 export const component: Component = {
   id: 'sentry',
   slot: 'observability',
+  capabilities: ['error-reporting'],
   label: 'Sentry error reporting',
   contribute: () => ({
     env: [{ name: 'SENTRY_DSN', description: 'Sentry DSN; error reporting is off while empty', dev: '', prod: '' }],

@@ -25,6 +25,7 @@ export function serverDb(d: ServerDb): Component {
   return {
     id: d.id,
     slot: 'database',
+    capabilities: ['database', 'database-server'],
     label: d.label,
     contribute: ({ answers }) => {
       const user = `${d.prefix}USER`;

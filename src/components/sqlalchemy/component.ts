@@ -4,7 +4,7 @@ import { PY } from '../pins.js';
 
 export const component: Component = {
   id: 'sqlalchemy',
-  slot: 'core',
+  slot: 'support',
   label: 'SQLAlchemy 2 + Alembic',
   contribute: () => ({
     requirements: [PY.sqlalchemy, PY.alembic],

@@ -4,6 +4,7 @@ import type { Component } from '../types.js';
 export const component: Component = {
   id: 'sqlite',
   slot: 'database',
+  capabilities: ['database'],
   label: 'SQLite (file in a volume)',
   contribute: () => ({
     // The file lives in a named volume shared by the migrate step and the app; see compose.ts.

@@ -1,14 +1,42 @@
 // Celery worker and beat scheduler, run from the app's own image.
+import { UsageError } from '../../answers/errors.js';
+import { COMPONENTS } from '../registry.js';
 import type { Component } from '../types.js';
-import { PY } from '../pins.js';
+
+/** A broker the project already has, a dedicated one first; none is a question for the person. */
+function brokerIn(has: (id: string) => boolean, free: (id: string) => boolean): string {
+  // Read when called: the registry imports this module.
+  const brokers = COMPONENTS.filter((c) => c.celeryBroker);
+  const dedicated = (c: Component) => Boolean(c.capabilities?.includes('broker'));
+  const byPreference = brokers.sort((x, y) => Number(dedicated(y)) - Number(dedicated(x)));
+  const present = byPreference.find((c) => has(c.id));
+  if (present) return present.id;
+  throw new UsageError(`the worker needs a broker and this project has none: pass ${byPreference.filter((c) => free(c.id)).map((c) => `--broker ${c.id} (adds ${c.label})`).join(' or ')}`);
+}
 
 export const component: Component = {
   id: 'worker',
   slot: 'extra',
   label: 'Celery worker and beat scheduler',
-  contribute: ({ answers }) => {
-    // Redis as broker uses its own database number, apart from the cache's keys.
-    const url = answers.broker === 'rabbitmq' ? 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/' : 'redis://:${REDIS_PASSWORD}@cache:6379/1';
+  // The broker is another component of the project: chosen with --broker, it must be chosen itself too.
+  check: (a, rules) => {
+    const broker = rules.choice(a.broker);
+    if (!broker || a.extras.includes(a.broker) || broker.current === a.broker) return [];
+    return [
+      broker.multi
+        ? `--broker ${a.broker}: add ${a.broker} to --${broker.key} (e.g. ${broker.flag},worker)`
+        : `--broker ${a.broker}: the worker's broker would be the ${broker.label} ${broker.key}, but --${broker.key} is ${broker.current}; use ${broker.flag}, or another broker (${rules.providers('broker').map((b) => `--broker ${b}`).join(', ')})`,
+    ];
+  },
+  // Added to a project, the worker brings its broker: the one asked for, else one the project has.
+  whenAdded: (next, options, { has, choose, free }) => {
+    const broker = options.broker ?? brokerIn(has, free);
+    return { ...(has(broker) ? next : choose(next, broker)), broker };
+  },
+  contribute: ({ answers, lookup }) => {
+    const broker = lookup(answers.broker)?.celeryBroker;
+    if (!broker) throw new Error(`internal: ${answers.broker} cannot be the worker's broker`);
+    const url = broker.url;
     return {
       appProcesses: {
         worker: {
@@ -31,7 +59,7 @@ export const component: Component = {
         },
       },
       appEnv: { dev: { CELERY_BROKER_URL: url }, prod: { CELERY_BROKER_URL: url } },
-      requirements: [answers.broker === 'redis' ? PY.celeryRedis : PY.celery],
+      requirements: [broker.requirement],
       files: [
         { from: 'app/worker.py.ejs', to: 'app/worker.py' },
         { from: 'app/tasks.py.ejs', to: 'app/tasks.py' },

@@ -1,6 +1,7 @@
 // Turns an option's description into an inquirer question, with the current proposal as its default.
 import { type Answers, type AnswerKey, OPTIONS } from '../../answers/options.js';
 import { checkName, checkPort, checkRegistry } from '../../answers/validate.js';
+import { defaultBroker, missingRequirements } from '../../components/choices.js';
 
 const validators: Partial<Record<AnswerKey, (v: string) => true | string>> = {
   name: (v) => checkName(v.trim()) ?? true,
@@ -11,7 +12,7 @@ const validators: Partial<Record<AnswerKey, (v: string) => true | string>> = {
 export function promptQuestion(key: AnswerKey, current: Answers): Record<string, unknown> {
   const spec = OPTIONS.find((o) => o.key === key)!;
   // The broker's default follows the extras typed just before it.
-  const value = key === 'broker' ? (current.extras.includes('rabbitmq') ? 'rabbitmq' : 'redis') : current[key];
+  const value = key === 'broker' ? defaultBroker(current) : current[key];
   switch (spec.kind) {
     case 'select':
       return { type: 'select', name: key, message: spec.message, choices: [...spec.choices], default: value };
@@ -22,8 +23,11 @@ export function promptQuestion(key: AnswerKey, current: Answers): Record<string,
         message: spec.message,
         choices: spec.choices.map((c) => ({ name: c, value: c, checked: (value as string[]).includes(c) })),
         default: value,
-        validate: (v: string[]) =>
-          v.includes('grafana') && !v.includes('prometheus') ? 'grafana needs prometheus: select both or drop grafana' : true,
+        // A choice that needs another one of this question (grafana needs prometheus) says so at once.
+        validate: (v: string[]) => {
+          const missing = missingRequirements({ [key]: v }).map((m) => `${m.component.id} needs ${m.needs.id}${m.why}: select both or drop ${m.component.id}`);
+          return missing[0] ?? true;
+        },
       };
     case 'number':
       return { type: 'input', name: key, message: spec.message, default: String(value), validate: validators[key], filter: (v: string) => Number(v) };
