@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Answers, CACHES, DATABASES, FRAMEWORKS, OBSERVABILITY, PROXIES, defaultsFor } from '../src/answers/options.js';
 import { componentById } from '../src/components/registry.js';
-import type { ComposeService } from '../src/components/types.js';
+import type { Capability, ComposeService } from '../src/components/types.js';
 import { plan } from '../src/plan/plan.js';
 
 const base = (o: Partial<Answers> = {}): Answers => ({ ...defaultsFor('demo'), ...o });
@@ -70,7 +70,7 @@ for (const cache of CACHES) {
     assert.equal(web.depends_on.cache, { condition: 'service_healthy' });
     assert.is(svc(p.compose.prod.services.cache).ports, undefined);
     assert.ok(p.readiness.includes(cache));
-    const own = componentById(cache)!.contribute({ answers: p.answers, has: (id) => p.components.includes(id), lookup: componentById }).appEnv?.dev ?? {};
+    const own = componentById(cache)!.contribute({ answers: p.answers, has: (id) => p.components.includes(id), lookup: componentById, can: (c) => p.capabilities.includes(c) }).appEnv?.dev ?? {};
     assert.ok(Object.keys(own).length > 0 && Object.keys(own).every((k) => web.environment[k] === own[k]), 'the app gets the client settings');
   });
 }
@@ -97,7 +97,7 @@ for (const o of OBSERVABILITY) {
     const required = (componentById(o)!.requires ?? []).map((r) => r.id);
     const p = plan(base({ observability: [...required, o] }));
     const without = plan(base({ observability: required }));
-    const ctx = { answers: p.answers, has: (id: string) => p.components.includes(id), lookup: componentById };
+    const ctx = { answers: p.answers, has: (id: string) => p.components.includes(id), lookup: componentById, can: (c: Capability) => p.capabilities.includes(c) };
     const own = componentById(o)!.contribute(ctx);
     for (const name of Object.keys(own.services?.dev ?? {})) assert.ok(p.compose.dev.services[name] && !without.compose.dev.services[name], `${name} added`);
     for (const v of own.env ?? []) assert.ok(p.env.some((e) => e.name === v.name), `${v.name} planned`);

@@ -86,6 +86,74 @@ export interface AppProcess {
   limits?: { cpus?: string; memory: string };
 }
 
+/** What the README says about a component; shared README sections are built from these. */
+export interface DocsFacet {
+  /** Display name in prose (`PostgreSQL`, `nginx`). */
+  name?: string;
+  /** Rows of the "What is in it" table, in order. */
+  parts?: { part: string; choice: string }[];
+  /** Rows of the development URL table (the app's own row comes first). */
+  urls?: { what: string; url: string }[];
+  /** Running the app natively: the compose service to start for it, and shell lines to run after. */
+  native?: { service?: string; lines?: string[] };
+  /** Variables compose builds for the app from the env file (`DATABASE_URL`). */
+  builtVariables?: string[];
+  /** Further variables the app reads, with where they come from (Markdown). */
+  alsoRead?: string;
+  /** A step of the production setup, before the first deploy (Markdown, may span lines). */
+  deployStep?: string;
+  /** Bullets of the Observability section (Markdown). */
+  observability?: string[];
+  /** Reaching this service's UI in production, where it publishes no port. */
+  productionUi?: { name: string; port: number };
+  /** Lines of the layout block: a path and what it holds. */
+  layout?: { path: string; about: string }[];
+}
+
+/** One setting of `app/config.py`, and how `tests/test_config.py` exercises it. */
+export interface SettingFacet {
+  /** Orders fields: connections to services, then secrets, then error reporting, then tracing. */
+  group: 'connection' | 'secret' | 'errors' | 'tracing';
+  /** The dataclass field, e.g. `redis_url: str`. */
+  field: string;
+  /** How `from_env` reads it, e.g. `required("REDIS_URL", "redis://localhost:6379/0")`. */
+  read: string;
+  /** Module constants it needs, with their comment lines. */
+  constants?: string[];
+  /** A module helper function it needs (Python source). */
+  helper?: string;
+  /** A variable production requires, with a valid production value for the tests. */
+  production?: [name: string, value: string];
+  /** Asserts on the development default (Python lines of the test, indented). */
+  devAssert?: string;
+  /** A value the settings must refuse. */
+  invalid?: [name: string, value: string];
+  /** A test function of its own (Python source). */
+  test?: string;
+}
+
+/** A service container of the generated CI's test job, and what the job's environment gets from it. */
+export interface CiFacet {
+  /** The `services:` entry (YAML lines, indented as in the job). */
+  service?: string;
+  env?: Record<string, string>;
+}
+
+/** How the project's database is backed up and restored (scripts/backup.sh, scripts/restore.sh, README). */
+export interface BackupFacet {
+  engine: string;
+  /** File extension of a backup before `.gz`. */
+  ext: string;
+  /** Whether backup.sh needs the deployed image (it runs in the web container). */
+  needsImage: boolean;
+  /** Values the engine's script parts use (partials `backup-dump` and `backup-restore`). */
+  tool?: Record<string, string>;
+  /** backup.sh --help: how the copy is taken (lines). */
+  about: string;
+  /** README: the sentence on how the copy is taken. */
+  readme: string;
+}
+
 export interface Contribution {
   appProcesses?: Record<string, AppProcess>;
   services?: { dev?: Record<string, ComposeService>; prod?: Record<string, ComposeService> };
@@ -105,6 +173,14 @@ export interface Contribution {
   readiness?: string[];
   serve?: ServeSpec;
   files?: FileSpec[];
+  docs?: DocsFacet;
+  settings?: SettingFacet[];
+  ci?: CiFacet;
+  backup?: BackupFacet;
+  /** mypy: modules without type information, and untyped calls to allow. */
+  typing?: { untypedModules?: string[]; untypedCalls?: string[]; overrides?: string };
+  /** Text a shared template includes by name, rendered from this component's own templates. */
+  partials?: Record<string, string>;
 }
 
 export interface AddHelpers {
@@ -131,6 +207,8 @@ export interface PlanContext {
   has(id: string): boolean;
   /** Another component of the registry, for the data it declares (e.g. the broker the worker uses). */
   lookup(id: string): Component | undefined;
+  /** Whether a chosen component has a capability. */
+  can(capability: Capability): boolean;
 }
 
 export interface Component {

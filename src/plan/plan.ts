@@ -5,7 +5,7 @@ import { AnswerError, checkAnswers } from '../answers/validate.js';
 import { join } from 'node:path';
 import { selectedIds } from '../components/choices.js';
 import { COMPONENTS, componentById, templatesOf } from '../components/registry.js';
-import type { Contribution, EnvVar, PlanContext, ServeSpec } from '../components/types.js';
+import type { Component, Contribution, EnvVar, PlanContext, ServeSpec } from '../components/types.js';
 import { buildCompose } from './compose.js';
 import type { PlannedFile, PlanPreset, StackPlan } from './types.js';
 import { presetContribution } from '../preset/contribution.js';
@@ -40,7 +40,8 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
 
   const ids = selectedIds(answers);
   const chosen = COMPONENTS.filter((c) => ids.has(c.id));
-  const ctx: PlanContext = { answers, has: (id) => ids.has(id), lookup: componentById };
+  const capabilities = new Set(chosen.flatMap((c) => c.capabilities ?? []));
+  const ctx: PlanContext = { answers, has: (id) => ids.has(id), lookup: componentById, can: (c) => capabilities.has(c) };
   const contributions = chosen.map((c) => c.contribute(ctx));
   if (preset) contributions.push(presetContribution(preset.values));
   const serves = contributions.map((c) => c.serve).filter((s): s is ServeSpec => s !== undefined);
@@ -53,6 +54,13 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
   const dev = buildCompose(answers, serve, contributions, 'dev');
   const clashes = hostPortClashes(dev.services);
   if (clashes.length > 0) throw new AnswerError(clashes);
+
+  const sourceIn = (c: Component, from: string) => join(templatesOf(c), from);
+  const backups = chosen.flatMap((c, i) => {
+    const b = contributions[i]!.backup;
+    return b ? [{ ...b, tag: c.id }] : [];
+  });
+  if (backups.length > 1) throw new Error('internal: more than one component says how to back up the database');
 
   return {
     answers,
@@ -72,10 +80,23 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
     files: chosen.flatMap((c, i): PlannedFile[] =>
       (contributions[i]!.files ?? []).map((f) => ({
         template: c.sharedTemplates ? f.from : `${c.id}/${f.from}`,
-        source: join(templatesOf(c), f.from),
+        source: sourceIn(c, f.from),
         to: f.to,
         ...(f.executable ? { executable: true } : {}),
       })),
+    ),
+    capabilities: [...capabilities],
+    docs: contributions.flatMap((c) => (c.docs ? [c.docs] : [])),
+    settings: all('settings'),
+    ci: contributions.flatMap((c) => (c.ci ? [c.ci] : [])),
+    ...(backups[0] ? { backup: backups[0] } : {}),
+    typing: {
+      untypedModules: contributions.flatMap((c) => c.typing?.untypedModules ?? []),
+      untypedCalls: contributions.flatMap((c) => c.typing?.untypedCalls ?? []),
+      overrides: contributions.flatMap((c) => (c.typing?.overrides ? [c.typing.overrides] : [])),
+    },
+    partials: chosen.flatMap((c, i) =>
+      Object.entries(contributions[i]!.partials ?? {}).map(([name, from]) => ({ name, template: `${c.id}/${from}`, source: sourceIn(c, from) })),
     ),
   };
 }

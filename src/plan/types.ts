@@ -1,5 +1,5 @@
 import type { Answers } from '../answers/options.js';
-import type { ComposeService, EnvVar, ServeSpec } from '../components/types.js';
+import type { BackupFacet, Capability, CiFacet, ComposeService, DocsFacet, EnvVar, ServeSpec, SettingFacet } from '../components/types.js';
 import type { PresetValues } from '../preset/load.js';
 
 export interface ComposeModel {
@@ -42,4 +42,15 @@ export interface StackPlan {
   readiness: string[];
   serve: ServeSpec;
   files: PlannedFile[];
+  /** Capabilities of the chosen components: what shared templates test instead of component ids. */
+  capabilities: Capability[];
+  /** What each component says for the README, in registry order. */
+  docs: DocsFacet[];
+  settings: SettingFacet[];
+  ci: CiFacet[];
+  /** The database's backup and restore; `tag` (its component id) names backup files. Absent without a database. */
+  backup?: BackupFacet & { tag: string };
+  typing: { untypedModules: string[]; untypedCalls: string[]; overrides: string[] };
+  /** Named text blocks shared templates include, from the components' own templates. */
+  partials: { name: string; template: string; source: string }[];
 }

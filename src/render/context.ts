@@ -1,6 +1,7 @@
 // What every template sees. Kept small and named plainly so templates read like the files they produce.
 import type { Answers } from '../answers/options.js';
 import { IMAGES, PY, pythonImage } from '../components/pins.js';
+import type { Capability, DocsFacet } from '../components/types.js';
 import type { StackPlan } from '../plan/types.js';
 import type { PresetValues } from '../preset/load.js';
 import { docstring, pyConstant } from './python-text.js';
@@ -8,8 +9,17 @@ import { docstring, pyConstant } from './python-text.js';
 export interface TemplateContext {
   answers: Answers;
   plan: StackPlan;
-  /** Whether a component (e.g. 'postgres', 'nginx', 'sqlalchemy') is part of the project. */
+  /**
+   * Whether a component (e.g. 'postgres', 'nginx', 'sqlalchemy') is part of the project. For a component's
+   * own templates; shared templates ask `can` and read the components' facets instead.
+   */
   has(id: string): boolean;
+  /** Whether a chosen component has a capability (`database`, `proxy`, `tracing`…). */
+  can(capability: Capability): boolean;
+  /** Every component's entries of one README facet, in registry order. */
+  docs<K extends ListKeys<DocsFacet>>(key: K): NonNullable<DocsFacet[K]>;
+  /** The text components contribute under a name, rendered with this context (empty when none does). */
+  partial(name: string): string;
   /** The name as a Python identifier (my-service -> my_service). */
   pyName: string;
   /** Human title (my-service -> My Service). */
@@ -31,13 +41,19 @@ export interface TemplateContext {
   pyConstant(name: string, value: string): string;
 }
 
-export function templateContext(plan: StackPlan): TemplateContext {
+type ListKeys<T> = { [K in keyof T]-?: NonNullable<T[K]> extends unknown[] ? K : never }[keyof T];
+
+export function templateContext(plan: StackPlan, partial: (name: string, ctx: TemplateContext) => string): TemplateContext {
   const a = plan.answers;
   const ids = new Set(plan.components);
-  return {
+  const capabilities = new Set(plan.capabilities);
+  const ctx: TemplateContext = {
     answers: a,
     plan,
     has: (id) => ids.has(id),
+    can: (capability) => capabilities.has(capability),
+    docs: (key) => plan.docs.flatMap((d) => (d[key] ?? []) as unknown[]) as never,
+    partial: (name) => partial(name, ctx),
     pyName: a.name.replace(/-/g, '_'),
     title: a.name.split(/[-_]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' '),
     images: IMAGES,
@@ -55,4 +71,5 @@ export function templateContext(plan: StackPlan): TemplateContext {
     },
     execForm: (argv) => JSON.stringify(argv),
   };
+  return ctx;
 }

@@ -87,7 +87,18 @@ function requirementsText(title: string, pins: string[]): string {
 }
 
 export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFile[] {
-  const ctx = templateContext(plan);
+  const ctx = templateContext(plan, (name, c) =>
+    plan.partials
+      .filter((p) => p.name === name)
+      .map((p) => {
+        try {
+          return compiled(p.source)(c);
+        } catch (err) {
+          throw new TemplateError(p.template, err);
+        }
+      })
+      .join(''),
+  );
   const files: RenderedFile[] = [];
   const specs = [...plan.files, ...(options.overlay ? overlayAdditions(options.overlay) : [])];
 

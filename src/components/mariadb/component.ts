@@ -15,6 +15,14 @@ export const component = serverDb({
   urlScheme: 'mysql+pymysql',
   sqlalchemyDriver: PY.pymysql,
   djangoDriver: PY.mysqlclient,
+  backup: {
+    ext: 'sql',
+    about: 'The dump is mariadb-dump --single-transaction (a consistent snapshot without locking the app out),\nrun in the db container.',
+    readme: '`mariadb-dump --single-transaction` runs in the `db` container;',
+    tool: { prefix: 'MARIADB', dump: 'mariadb-dump', client: 'mariadb' },
+    // The MySQL family shares its dump and restore steps.
+    partials: { 'backup-dump': '../../shared/templates/mysql-family/backup-dump.sh.ejs', 'backup-restore': '../../shared/templates/mysql-family/backup-restore.sh.ejs' },
+  },
   buildPackages: { django: ['libmariadb-dev', 'pkg-config'] },
   runtimePackages: { django: ['libmariadb3'] },
 });

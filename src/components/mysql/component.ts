@@ -15,6 +15,14 @@ export const component = serverDb({
   urlScheme: 'mysql+pymysql',
   sqlalchemyDriver: PY.pymysql,
   djangoDriver: PY.mysqlclient,
+  backup: {
+    ext: 'sql',
+    about: 'The dump is mysqldump --single-transaction (a consistent snapshot without locking the app out),\nrun in the db container.',
+    readme: '`mysqldump --single-transaction` runs in the `db` container;',
+    tool: { prefix: 'MYSQL', dump: 'mysqldump', client: 'mysql' },
+    // The MySQL family shares its dump and restore steps.
+    partials: { 'backup-dump': '../../shared/templates/mysql-family/backup-dump.sh.ejs', 'backup-restore': '../../shared/templates/mysql-family/backup-restore.sh.ejs' },
+  },
   buildPackages: { django: ['default-libmysqlclient-dev', 'pkg-config'] },
   runtimePackages: { django: ['libmariadb3'] },
 });

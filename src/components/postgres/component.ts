@@ -15,4 +15,10 @@ export const component = serverDb({
   urlScheme: 'postgresql+psycopg',
   sqlalchemyDriver: PY.psycopg,
   djangoDriver: PY.psycopg,
+  backup: {
+    ext: 'dump',
+    about: "The dump is pg_dump's custom format (restore with scripts/restore.sh or pg_restore), run in the db container.",
+    readme: '`pg_dump --format=custom` runs in the `db` container;',
+    partials: { 'backup-dump': 'backup/dump.sh.ejs', 'backup-restore': 'backup/restore.sh.ejs' },
+  },
 });

@@ -6,7 +6,7 @@ export const component: Component = {
   slot: 'core',
   sharedTemplates: true,
   label: 'Container image, scripts, CI and docs',
-  contribute: ({ answers }) => ({
+  contribute: ({ can }) => ({
     files: [
       { from: 'docker/Dockerfile.ejs', to: 'Dockerfile' },
       { from: 'docker/dockerignore.ejs', to: '.dockerignore' },
@@ -19,7 +19,7 @@ export const component: Component = {
       { from: 'scripts/deploy.sh.ejs', to: 'scripts/deploy.sh', executable: true },
       { from: 'scripts/rollback.sh.ejs', to: 'scripts/rollback.sh', executable: true },
       // Nothing to back up without a database.
-      ...(answers.database !== 'none'
+      ...(can('database')
         ? [
             { from: 'scripts/backup.sh.ejs', to: 'scripts/backup.sh', executable: true },
             { from: 'scripts/restore.sh.ejs', to: 'scripts/restore.sh', executable: true },

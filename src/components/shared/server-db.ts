@@ -1,6 +1,6 @@
 // The shape every database server component shares (a `db` service with a healthcheck and a volume,
 // credentials as secrets, a DATABASE_URL for the app); each server's folder describes its own differences.
-import type { Component, ComposeService, EnvVar } from '../types.js';
+import type { BackupFacet, Component, ComposeService, EnvVar } from '../types.js';
 
 export interface ServerDb {
   id: string;
@@ -17,6 +17,8 @@ export interface ServerDb {
   /** Python driver per ORM. */
   sqlalchemyDriver: string;
   djangoDriver: string;
+  /** How its backups are taken (scripts/backup.sh, restore.sh, README), with the templates of its script parts. */
+  backup: Omit<BackupFacet, 'engine' | 'needsImage'> & { partials: { 'backup-dump': string; 'backup-restore': string } };
   buildPackages?: { django?: string[] };
   runtimePackages?: { django?: string[] };
 }
@@ -75,6 +77,8 @@ export function serverDb(d: ServerDb): Component {
         buildPackages: django ? (d.buildPackages?.django ?? []) : [],
         runtimePackages: django ? (d.runtimePackages?.django ?? []) : [],
         readiness: [d.id],
+        backup: { engine: d.label, needsImage: false, ext: d.backup.ext, about: d.backup.about, readme: d.backup.readme, ...(d.backup.tool ? { tool: d.backup.tool } : {}) },
+        partials: d.backup.partials,
       };
     },
   };

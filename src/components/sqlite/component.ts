@@ -11,6 +11,15 @@ export const component: Component = {
     volumes: { dev: ['sqlite-data'], prod: ['sqlite-data'] },
     appEnv: { dev: { DATABASE_URL: 'sqlite:////data/app.db' }, prod: { DATABASE_URL: 'sqlite:////data/app.db' } },
     readiness: ['sqlite'],
+    // The file is copied from inside the web container, which has the volume.
+    backup: {
+      engine: 'SQLite',
+      ext: 'sqlite3',
+      needsImage: true,
+      about: "The copy is taken with SQLite's online backup API from inside the web container, so it is consistent\nwhile the app keeps writing.",
+      readme: "SQLite's online backup API copies the live file from inside the web container;",
+    },
+    partials: { 'backup-dump': 'backup/dump.sh.ejs', 'backup-restore': 'backup/restore.sh.ejs' },
   }),
 };
 
