@@ -29,6 +29,8 @@ export interface CeleryBroker {
   url: string;
   /** The celery requirement when this is the broker (e.g. `celery[redis]`). */
   requirement: string;
+  /** How the README names it as the broker (`Redis (database 1)`). */
+  about: string;
 }
 
 /** Another component this one cannot work without. */
@@ -73,6 +75,12 @@ export interface ServeSpec {
   devCommand: string[];
   /** One-shot migration command; absent when the project has nothing to migrate. */
   migrateCommand?: string[];
+  /** The module the server loads, for the README's layout (`app/main.py`). */
+  entryPoint: string;
+  /** How the README names the server (`gunicorn with uvicorn workers`). */
+  server: string;
+  /** gunicorn.conf.py: the worker class settings (Python lines). */
+  workers: string;
 }
 
 /** Another process run from the app's own image (a worker, a scheduler), with the app's environment. */
@@ -90,6 +98,10 @@ export interface AppProcess {
 export interface DocsFacet {
   /** Display name in prose (`PostgreSQL`, `nginx`). */
   name?: string;
+  /** A database's ORM, after its name (` with SQLAlchemy 2 and Alembic migrations`). */
+  orm?: string;
+  /** After the database's name in the README's table (` (file … in the volume)`). */
+  note?: string;
   /** Rows of the "What is in it" table, in order. */
   parts?: { part: string; choice: string }[];
   /** Rows of the development URL table (the app's own row comes first). */
@@ -99,9 +111,9 @@ export interface DocsFacet {
   /** Variables compose builds for the app from the env file (`DATABASE_URL`). */
   builtVariables?: string[];
   /** Further variables the app reads, with where they come from (Markdown). */
-  alsoRead?: string;
-  /** A step of the production setup, before the first deploy (Markdown, may span lines). */
-  deployStep?: string;
+  alsoRead?: string[];
+  /** Steps of the production setup, before the first deploy (Markdown, may span lines). */
+  deploySteps?: string[];
   /** Bullets of the Observability section (Markdown). */
   observability?: string[];
   /** Reaching this service's UI in production, where it publishes no port. */
@@ -134,8 +146,9 @@ export interface SettingFacet {
 
 /** A service container of the generated CI's test job, and what the job's environment gets from it. */
 export interface CiFacet {
-  /** The `services:` entry (YAML lines, indented as in the job). */
+  /** Template (in the component's folder) of its `services:` entry, indented as in the job. */
   service?: string;
+  /** Variables the test job sets for the app (pointing at the service container). */
   env?: Record<string, string>;
 }
 

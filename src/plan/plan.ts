@@ -87,16 +87,25 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
     ),
     capabilities: [...capabilities],
     docs: contributions.flatMap((c) => (c.docs ? [c.docs] : [])),
+    names: Object.fromEntries(
+      chosen.flatMap((c, i) => {
+        const name = contributions[i]!.docs?.name;
+        return name && ['framework', 'database', 'cache', 'proxy'].includes(c.slot) ? [[c.slot, name]] : [];
+      }),
+    ),
     settings: all('settings'),
-    ci: contributions.flatMap((c) => (c.ci ? [c.ci] : [])),
+    ci: contributions.flatMap((c) => (c.ci ? [{ name: c.docs?.name ?? '', service: Boolean(c.ci.service), env: c.ci.env ?? {} }] : [])),
     ...(backups[0] ? { backup: backups[0] } : {}),
     typing: {
       untypedModules: contributions.flatMap((c) => c.typing?.untypedModules ?? []),
       untypedCalls: contributions.flatMap((c) => c.typing?.untypedCalls ?? []),
       overrides: contributions.flatMap((c) => (c.typing?.overrides ? [c.typing.overrides] : [])),
     },
-    partials: chosen.flatMap((c, i) =>
-      Object.entries(contributions[i]!.partials ?? {}).map(([name, from]) => ({ name, template: `${c.id}/${from}`, source: sourceIn(c, from) })),
-    ),
+    partials: chosen.flatMap((c, i) => {
+      const own = contributions[i]!;
+      // A CI service container is a partial too: its YAML is a template in the component's folder.
+      const named = { ...own.partials, ...(own.ci?.service ? { 'ci-service': own.ci.service } : {}) };
+      return Object.entries(named).map(([name, from]) => ({ name, template: `${c.id}/${from}`, source: sourceIn(c, from) }));
+    }),
   };
 }

@@ -1,5 +1,5 @@
 import type { Answers } from '../answers/options.js';
-import type { BackupFacet, Capability, CiFacet, ComposeService, DocsFacet, EnvVar, ServeSpec, SettingFacet } from '../components/types.js';
+import type { BackupFacet, Capability, ComposeService, DocsFacet, EnvVar, ServeSpec, SettingFacet } from '../components/types.js';
 import type { PresetValues } from '../preset/load.js';
 
 export interface ComposeModel {
@@ -46,8 +46,11 @@ export interface StackPlan {
   capabilities: Capability[];
   /** What each component says for the README, in registry order. */
   docs: DocsFacet[];
+  /** Display names of the chosen framework, database, cache and proxy. */
+  names: { framework?: string; database?: string; cache?: string; proxy?: string };
   settings: SettingFacet[];
-  ci: CiFacet[];
+  /** The CI test job's service containers and environment, with the display name of each component. */
+  ci: { name: string; service: boolean; env: Record<string, string> }[];
   /** The database's backup and restore; `tag` (its component id) names backup files. Absent without a database. */
   backup?: BackupFacet & { tag: string };
   typing: { untypedModules: string[]; untypedCalls: string[]; overrides: string[] };

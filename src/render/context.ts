@@ -20,6 +20,10 @@ export interface TemplateContext {
   docs<K extends ListKeys<DocsFacet>>(key: K): NonNullable<DocsFacet[K]>;
   /** The text components contribute under a name, rendered with this context (empty when none does). */
   partial(name: string): string;
+  /** Whether the project gets a file at this path (or below this folder). */
+  ships(path: string): boolean;
+  /** Display names of the chosen framework, database, cache and proxy. */
+  names: StackPlan['names'];
   /** The name as a Python identifier (my-service -> my_service). */
   pyName: string;
   /** Human title (my-service -> My Service). */
@@ -54,6 +58,8 @@ export function templateContext(plan: StackPlan, partial: (name: string, ctx: Te
     can: (capability) => capabilities.has(capability),
     docs: (key) => plan.docs.flatMap((d) => (d[key] ?? []) as unknown[]) as never,
     partial: (name) => partial(name, ctx),
+    ships: (p) => plan.files.some((f) => f.to === p || f.to.startsWith(`${p}/`)),
+    names: plan.names,
     pyName: a.name.replace(/-/g, '_'),
     title: a.name.split(/[-_]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' '),
     images: IMAGES,

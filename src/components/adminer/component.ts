@@ -12,6 +12,10 @@ export const component: Component = {
       : [`--extras adminer: adminer needs a database server (${rules.providers('database-server').join(', ').replace(/, ([^,]*)$/, ' or $1')}), but --database is ${a.database}`],
   label: 'Adminer, a database UI for development only',
   contribute: ({ answers }) => ({
+    docs: {
+      parts: [{ part: 'Database UI', choice: 'Adminer, development only' }],
+      urls: [{ what: 'Adminer', url: `http://127.0.0.1:${devHostPort(8082, answers.port)} (server \`db\`, credentials from \`.env\`)` }],
+    },
     services: {
       dev: {
         adminer: {

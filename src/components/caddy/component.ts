@@ -12,6 +12,15 @@ export const component: Component = {
   capabilities: ['proxy'],
   label: 'Caddy (automatic HTTPS)',
   contribute: ({ answers }) => ({
+    docs: {
+      name: 'Caddy',
+      parts: [{ part: 'Reverse proxy', choice: "Caddy (automatic HTTPS with Let's Encrypt in production)" }],
+      urls: [{ what: 'App through Caddy', url: `http://127.0.0.1:${devHostPort(8080, answers.port)}` }],
+      deploySteps: [
+        'Set `DOMAIN` (a DNS name pointing at the server) and `ACME_EMAIL` in `.env.prod`; open ports 80 and 443.\n   Caddy gets and renews the certificate itself and keeps it in the `caddy-data` volume.',
+      ],
+      layout: [{ path: 'caddy/', about: 'proxy configs (Caddyfile.dev, Caddyfile)' }],
+    },
     services: {
       dev: {
         proxy: {

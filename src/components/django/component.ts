@@ -1,6 +1,7 @@
 // Django (WSGI): served by gunicorn; its own ORM and migrations.
 import type { Component, FileSpec } from '../types.js';
 import { PY } from '../pins.js';
+import { GTHREAD_WORKERS } from '../shared/wsgi.js';
 
 const tpl = (paths: string[]): FileSpec[] => paths.map((p) => ({ from: `${p}.ejs`, to: p }));
 
@@ -17,7 +18,12 @@ export const component: Component = {
         devCommand: ['python', 'manage.py', 'runserver', `0.0.0.0:${answers.port}`],
         // Without a database there is nothing to migrate: the project installs no app that has tables.
         ...(database ? { migrateCommand: ['python', 'manage.py', 'migrate', '--noinput'] } : {}),
+        entryPoint: 'app/wsgi.py',
+        server: 'gunicorn',
+        workers: GTHREAD_WORKERS,
       },
+      docs: { name: 'Django', ...(database ? { orm: " with Django's ORM and migrations" } : {}) },
+      ...(database ? { partials: { 'readme-migrations': 'docs/migrations.md.ejs' } } : {}),
       requirements: [PY.django],
       // django-stubs: Django's types for mypy (used without its plugin, so pyproject needs no Django settings).
       devRequirements: [PY.pytestDjango, PY.djangoStubs],

@@ -16,7 +16,11 @@ export const component: Component = {
       command: ['gunicorn', 'app.main:app', '--config', 'gunicorn.conf.py'],
       devCommand: ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', String(answers.port), '--reload', '--reload-dir', 'app'],
       ...(answers.database !== 'none' ? { migrateCommand: ['alembic', 'upgrade', 'head'] } : {}),
+      entryPoint: 'app/main.py',
+      server: 'gunicorn with uvicorn workers',
+      workers: 'worker_class = "uvicorn_worker.UvicornWorker"',
     },
+    docs: { name: 'FastAPI' },
     requirements: [PY.fastapi, PY.uvicorn, PY.uvicornWorker],
     devRequirements: [PY.httpx2],
     files: [

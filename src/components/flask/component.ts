@@ -1,6 +1,7 @@
 // Flask (WSGI): served by gunicorn.
 import type { Component, FileSpec } from '../types.js';
 import { PY } from '../pins.js';
+import { GTHREAD_WORKERS } from '../shared/wsgi.js';
 
 const tpl = (paths: string[]): FileSpec[] => paths.map((p) => ({ from: `${p}.ejs`, to: p }));
 
@@ -16,7 +17,11 @@ export const component: Component = {
       command: ['gunicorn', 'app.wsgi:app', '--config', 'gunicorn.conf.py'],
       devCommand: ['flask', '--app', 'app.wsgi:app', 'run', '--host', '0.0.0.0', '--port', String(answers.port), '--debug'],
       ...(answers.database !== 'none' ? { migrateCommand: ['alembic', 'upgrade', 'head'] } : {}),
+      entryPoint: 'app/wsgi.py',
+      server: 'gunicorn',
+      workers: GTHREAD_WORKERS,
     },
+    docs: { name: 'Flask' },
     requirements: [PY.flask],
     env: [{ name: 'SECRET_KEY', description: 'Flask secret key (sessions, signing)', dev: { secret: true }, requiredInProd: true }],
     appEnv: { dev: { SECRET_KEY: '${SECRET_KEY:?set SECRET_KEY in .env}' }, prod: { SECRET_KEY: '${SECRET_KEY:?set SECRET_KEY in .env.prod}' } },

@@ -27,6 +27,14 @@ export const component: Component = {
       ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(3000, answers.port)}:3000`] } : { deploy: { resources: { limits: { memory: '256M' } } } }),
     });
     return {
+      docs: {
+        name: 'Grafana',
+        parts: [{ part: 'Dashboards', choice: 'Grafana with a provisioned data source and dashboard (`grafana/`)' }],
+        urls: [{ what: 'Grafana', url: `http://127.0.0.1:${devHostPort(3000, answers.port)} (user \`admin\`, password \`GRAFANA_ADMIN_PASSWORD\` in \`.env\`)` }],
+        observability: ['**Grafana** comes with the Prometheus data source and an app dashboard (rate, errors, latency, in flight),\n  provisioned from `grafana/`.'],
+        productionUi: { name: 'Grafana', port: 3000 },
+        layout: [{ path: 'grafana/', about: 'provisioning and dashboards' }],
+      },
       services: { dev: { grafana: service('dev') }, prod: { grafana: service('prod') } },
       volumes: { dev: ['grafana-data'], prod: ['grafana-data'] },
       env: [

@@ -13,6 +13,7 @@ export const component = serverDb({
   rootPassword: true,
   healthcheck: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
   urlScheme: 'mysql+pymysql',
+  nativeScheme: 'mysql+pymysql',
   sqlalchemyDriver: PY.pymysql,
   djangoDriver: PY.mysqlclient,
   backup: {

@@ -29,6 +29,8 @@ export const component: Component = {
       appDependsOn: ['cache'],
       requirements: [PY.pymemcache],
       readiness: ['memcached'],
+      ci: { service: 'ci/service.yml.ejs', env: { MEMCACHED_SERVERS: '127.0.0.1:11211' } },
+      docs: { name: 'Memcached', parts: [{ part: 'Cache', choice: 'Memcached' }], native: { service: 'cache' } },
       files: [
         { from: 'app/cache.py.ejs', to: 'app/cache.py' },
         { from: 'tests/test_cache.py.ejs', to: 'tests/test_cache.py' },

@@ -13,6 +13,7 @@ export const component = serverDb({
   rootPassword: true,
   healthcheck: ['CMD-SHELL', 'mysqladmin ping -h 127.0.0.1 -u root --password="$${MYSQL_ROOT_PASSWORD}" --silent'],
   urlScheme: 'mysql+pymysql',
+  nativeScheme: 'mysql+pymysql',
   sqlalchemyDriver: PY.pymysql,
   djangoDriver: PY.mysqlclient,
   backup: {

@@ -12,6 +12,15 @@ export const component: Component = {
   capabilities: ['proxy'],
   label: 'nginx',
   contribute: ({ answers }) => ({
+    docs: {
+      name: 'nginx',
+      parts: [{ part: 'Reverse proxy', choice: 'nginx (TLS with your certificate in production)' }],
+      urls: [{ what: 'App through nginx', url: `http://127.0.0.1:${devHostPort(8080, answers.port)}` }],
+      deploySteps: [
+        "Put the TLS certificate and key in `nginx/certs/` (`fullchain.pem`, `privkey.pem`; `nginx/certs/README.md` shows\n   how to get them from Let's Encrypt).",
+      ],
+      layout: [{ path: 'nginx/', about: 'proxy configs (dev.conf, prod.conf) and certs/ for TLS' }],
+    },
     services: {
       dev: {
         proxy: {

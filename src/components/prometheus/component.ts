@@ -22,7 +22,18 @@ export const component: Component = {
       depends_on: { web: { condition: 'service_healthy' } },
       ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(9090, answers.port)}:9090`] } : { deploy: { resources: { limits: { memory: '512M' } } } }),
     });
+    const port = devHostPort(9090, answers.port);
     return {
+      docs: {
+        name: 'Prometheus',
+        parts: [{ part: 'Metrics', choice: 'Prometheus scraping `/metrics`, with alert rules (`prometheus/`)' }],
+        urls: [{ what: 'Prometheus', url: `http://127.0.0.1:${port} (targets: http://127.0.0.1:${port}/targets)` }],
+        observability: [
+          "**Prometheus** scrapes the app's `/metrics` on the internal network (`prometheus/prometheus.yml`); alert rules\n  (app down, error rate, p95 latency) are in `prometheus/alerts.yml`. Gunicorn's workers share the metrics\n  through `PROMETHEUS_MULTIPROC_DIR`.",
+        ],
+        productionUi: { name: 'Prometheus', port: 9090 },
+        layout: [{ path: 'prometheus/', about: 'scrape config and alert rules' }],
+      },
       services: { dev: { prometheus: service('dev') }, prod: { prometheus: service('prod') } },
       volumes: { dev: ['prometheus-data'], prod: ['prometheus-data'] },
       files: [

@@ -7,7 +7,7 @@ export const component: Component = {
   id: 'rabbitmq',
   slot: 'extra',
   capabilities: ['broker'],
-  celeryBroker: { url: 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/', requirement: PY.celery },
+  celeryBroker: { url: 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/', requirement: PY.celery, about: 'RabbitMQ' },
   label: 'RabbitMQ',
   contribute: ({ answers }) => {
     const service = (mode: 'dev' | 'prod') => ({
@@ -33,6 +33,16 @@ export const component: Component = {
       appEnv: { dev: { AMQP_URL: url }, prod: { AMQP_URL: url } },
       appDependsOn: ['rabbitmq'],
       readiness: ['rabbitmq'],
+      docs: {
+        name: 'RabbitMQ',
+        parts: [{ part: 'Message broker', choice: 'RabbitMQ (`AMQP_URL`; readiness performs the AMQP handshake)' }],
+        urls: [
+          {
+            what: 'RabbitMQ management',
+            url: `http://127.0.0.1:${devHostPort(15672, answers.port)} (user and password: \`RABBITMQ_USER\`, \`RABBITMQ_PASSWORD\` in \`.env\`)`,
+          },
+        ],
+      },
       files: [
         { from: 'app/broker.py.ejs', to: 'app/broker.py' },
         { from: 'tests/test_broker.py.ejs', to: 'tests/test_broker.py' },

@@ -7,7 +7,7 @@ export const component: Component = {
   slot: 'cache',
   capabilities: ['cache'],
   // Redis can carry the worker's tasks too, in its own database number apart from the cache's keys.
-  celeryBroker: { url: 'redis://:${REDIS_PASSWORD}@cache:6379/1', requirement: PY.celeryRedis },
+  celeryBroker: { url: 'redis://:${REDIS_PASSWORD}@cache:6379/1', requirement: PY.celeryRedis, about: 'Redis (database 1)' },
   label: 'Redis',
   contribute: () => {
     // REDISCLI_AUTH lets the healthcheck authenticate without a password on the command line.
@@ -33,6 +33,13 @@ export const component: Component = {
       appDependsOn: ['cache'],
       requirements: [PY.redis],
       readiness: ['redis'],
+      ci: { service: 'ci/service.yml.ejs', env: { REDIS_URL: 'redis://127.0.0.1:6379/0' } },
+      docs: {
+        name: 'Redis',
+        parts: [{ part: 'Cache', choice: 'Redis' }],
+        native: { service: 'cache', lines: ['export REDIS_URL="redis://:$REDIS_PASSWORD@localhost:6379/0"'] },
+        builtVariables: ['REDIS_URL'],
+      },
       files: [
         { from: 'app/cache.py.ejs', to: 'app/cache.py' },
         { from: 'tests/test_cache.py.ejs', to: 'tests/test_cache.py' },

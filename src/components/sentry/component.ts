@@ -8,6 +8,11 @@ export const component: Component = {
   capabilities: ['error-reporting'],
   label: 'Sentry error reporting',
   contribute: () => ({
+    docs: {
+      name: 'Sentry',
+      parts: [{ part: 'Errors', choice: 'Sentry, on when `SENTRY_DSN` is set' }],
+      observability: ['**Sentry**: set `SENTRY_DSN` to report unhandled errors.'],
+    },
     env: [{ name: 'SENTRY_DSN', description: 'Sentry DSN; error reporting is off while empty', dev: '', prod: '' }],
     appEnv: { dev: { SENTRY_DSN: '${SENTRY_DSN:-}' }, prod: { SENTRY_DSN: '${SENTRY_DSN:-}' } },
     requirements: [PY.sentry],

@@ -14,6 +14,8 @@ export interface ServerDb {
   rootPassword: boolean;
   healthcheck: string[];
   urlScheme: string;
+  /** Scheme of the URL the README gives for running the app natively. */
+  nativeScheme: string;
   /** Python driver per ORM. */
   sqlalchemyDriver: string;
   djangoDriver: string;
@@ -77,6 +79,12 @@ export function serverDb(d: ServerDb): Component {
         buildPackages: django ? (d.buildPackages?.django ?? []) : [],
         runtimePackages: django ? (d.runtimePackages?.django ?? []) : [],
         readiness: [d.id],
+        docs: {
+          name: d.label,
+          native: { service: 'db', lines: [`export DATABASE_URL="${d.nativeScheme}://app:$${password}@localhost:${d.port}/${dbName}"`] },
+          builtVariables: ['DATABASE_URL'],
+        },
+        ci: { service: 'ci/service.yml.ejs', env: { DATABASE_URL: `${d.urlScheme}://app:ci-password@127.0.0.1:${d.port}/${dbName}` } },
         backup: { engine: d.label, needsImage: false, ext: d.backup.ext, about: d.backup.about, readme: d.backup.readme, ...(d.backup.tool ? { tool: d.backup.tool } : {}) },
         partials: d.backup.partials,
       };

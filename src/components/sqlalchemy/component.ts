@@ -7,6 +7,8 @@ export const component: Component = {
   slot: 'support',
   label: 'SQLAlchemy 2 + Alembic',
   contribute: () => ({
+    docs: { orm: ' with SQLAlchemy 2 and Alembic migrations' },
+    partials: { 'readme-migrations': 'docs/migrations.md.ejs' },
     requirements: [PY.sqlalchemy, PY.alembic],
     files: [
       { from: 'app/db.py.ejs', to: 'app/db.py' },

@@ -11,6 +11,13 @@ export const component: Component = {
     volumes: { dev: ['sqlite-data'], prod: ['sqlite-data'] },
     appEnv: { dev: { DATABASE_URL: 'sqlite:////data/app.db' }, prod: { DATABASE_URL: 'sqlite:////data/app.db' } },
     readiness: ['sqlite'],
+    ci: { env: { DATABASE_URL: 'sqlite:///ci.db' } },
+    docs: {
+      name: 'SQLite',
+      note: ' (file `/data/app.db` in the `sqlite-data` volume)',
+      native: { lines: ['mkdir -p data                    # the SQLite file goes to ./data/app.db'] },
+      builtVariables: ['DATABASE_URL'],
+    },
     // The file is copied from inside the web container, which has the volume.
     backup: {
       engine: 'SQLite',

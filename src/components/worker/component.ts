@@ -59,6 +59,14 @@ export const component: Component = {
         },
       },
       appEnv: { dev: { CELERY_BROKER_URL: url }, prod: { CELERY_BROKER_URL: url } },
+      docs: {
+        parts: [
+          {
+            part: 'Background jobs',
+            choice: `Celery worker and beat scheduler from the app image (\`app/worker.py\`, tasks in \`app/tasks.py\`), broker ${broker.about}`,
+          },
+        ],
+      },
       requirements: [broker.requirement],
       files: [
         { from: 'app/worker.py.ejs', to: 'app/worker.py' },
