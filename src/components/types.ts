@@ -167,6 +167,11 @@ export interface BackupFacet {
   readme: string;
 }
 
+export interface ReadinessCheck {
+  name: string;
+  module: string;
+}
+
 export interface Contribution {
   appProcesses?: Record<string, AppProcess>;
   services?: { dev?: Record<string, ComposeService>; prod?: Record<string, ComposeService> };
@@ -182,8 +187,8 @@ export interface Contribution {
   /** Debian packages needed to build wheels (builder stage) and at run time (runtime stage). */
   buildPackages?: string[];
   runtimePackages?: string[];
-  /** Names of the checks `/health/ready` runs for this component. */
-  readiness?: string[];
+  /** The checks `/health/ready` runs for this component: a name, and the app module whose `ping()` it calls. */
+  readiness?: ReadinessCheck[];
   serve?: ServeSpec;
   files?: FileSpec[];
   docs?: DocsFacet;

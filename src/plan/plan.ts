@@ -75,7 +75,8 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
     devRequirements: unique(all('devRequirements')).sort(),
     buildPackages: unique(all('buildPackages')).sort(),
     runtimePackages: unique(all('runtimePackages')).sort(),
-    readiness: unique(all('readiness')),
+    readiness: unique(all('readiness').map((r) => r.name)),
+    readinessChecks: all('readiness'),
     serve,
     files: chosen.flatMap((c, i): PlannedFile[] =>
       (contributions[i]!.files ?? []).map((f) => ({

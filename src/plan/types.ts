@@ -39,7 +39,10 @@ export interface StackPlan {
   devRequirements: string[];
   buildPackages: string[];
   runtimePackages: string[];
+  /** Names of the readiness checks, in order. */
   readiness: string[];
+  /** Each readiness check with the app module it pings. */
+  readinessChecks: { name: string; module: string }[];
   serve: ServeSpec;
   files: PlannedFile[];
   /** Capabilities of the chosen components: what shared templates test instead of component ids. */

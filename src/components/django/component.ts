@@ -25,6 +25,7 @@ export const component: Component = {
       docs: { name: 'Django', ...(database ? { orm: " with Django's ORM and migrations" } : {}) },
       ...(database ? { partials: { 'readme-migrations': 'docs/migrations.md.ejs' } } : {}),
       requirements: [PY.django],
+      typing: { untypedModules: ['django.*'] },
       // django-stubs: Django's types for mypy (used without its plugin, so pyproject needs no Django settings).
       devRequirements: [PY.pytestDjango, PY.djangoStubs],
       env: [

@@ -28,7 +28,8 @@ export const component: Component = {
       appEnv: { dev: { MEMCACHED_SERVERS: 'cache:11211' }, prod: { MEMCACHED_SERVERS: 'cache:11211' } },
       appDependsOn: ['cache'],
       requirements: [PY.pymemcache],
-      readiness: ['memcached'],
+      typing: { untypedModules: ['pymemcache.*'] },
+      readiness: [{ name: 'memcached', module: 'cache' }],
       ci: { service: 'ci/service.yml.ejs', env: { MEMCACHED_SERVERS: '127.0.0.1:11211' } },
       docs: { name: 'Memcached', parts: [{ part: 'Cache', choice: 'Memcached' }], native: { service: 'cache' } },
       files: [

@@ -38,6 +38,7 @@ export const component: Component = {
       services: { dev: { 'otel-collector': service('dev') }, prod: { 'otel-collector': service('prod') } },
       appEnv: { dev: appEnv, prod: appEnv },
       requirements: [PY.otelSdk, PY.otelExporter, framework, ...sqlalchemy],
+      typing: { untypedCalls: ['opentelemetry.instrumentation'] },
       files: [
         { from: 'collector.yaml', to: 'otel/collector.yaml' },
         { from: 'app/tracing.py.ejs', to: 'app/tracing.py' },

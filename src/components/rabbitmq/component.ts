@@ -32,7 +32,7 @@ export const component: Component = {
       ],
       appEnv: { dev: { AMQP_URL: url }, prod: { AMQP_URL: url } },
       appDependsOn: ['rabbitmq'],
-      readiness: ['rabbitmq'],
+      readiness: [{ name: 'rabbitmq', module: 'broker' }],
       docs: {
         name: 'RabbitMQ',
         parts: [{ part: 'Message broker', choice: 'RabbitMQ (`AMQP_URL`; readiness performs the AMQP handshake)' }],

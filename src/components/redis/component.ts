@@ -32,7 +32,7 @@ export const component: Component = {
       appEnv: { dev: { REDIS_URL: url }, prod: { REDIS_URL: url } },
       appDependsOn: ['cache'],
       requirements: [PY.redis],
-      readiness: ['redis'],
+      readiness: [{ name: 'redis', module: 'cache' }],
       ci: { service: 'ci/service.yml.ejs', env: { REDIS_URL: 'redis://127.0.0.1:6379/0' } },
       docs: {
         name: 'Redis',

@@ -78,7 +78,7 @@ export function serverDb(d: ServerDb): Component {
         requirements: [django ? d.djangoDriver : d.sqlalchemyDriver],
         buildPackages: django ? (d.buildPackages?.django ?? []) : [],
         runtimePackages: django ? (d.runtimePackages?.django ?? []) : [],
-        readiness: [d.id],
+        readiness: [{ name: d.id, module: 'db' }],
         docs: {
           name: d.label,
           native: { service: 'db', lines: [`export DATABASE_URL="${d.nativeScheme}://app:$${password}@localhost:${d.port}/${dbName}"`] },

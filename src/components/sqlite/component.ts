@@ -10,7 +10,7 @@ export const component: Component = {
     // The file lives in a named volume shared by the migrate step and the app; see compose.ts.
     volumes: { dev: ['sqlite-data'], prod: ['sqlite-data'] },
     appEnv: { dev: { DATABASE_URL: 'sqlite:////data/app.db' }, prod: { DATABASE_URL: 'sqlite:////data/app.db' } },
-    readiness: ['sqlite'],
+    readiness: [{ name: 'sqlite', module: 'db' }],
     ci: { env: { DATABASE_URL: 'sqlite:///ci.db' } },
     docs: {
       name: 'SQLite',

@@ -68,6 +68,10 @@ export const component: Component = {
         ],
       },
       requirements: [broker.requirement],
+      typing: {
+        untypedModules: ['celery.*'],
+        overrides: '[[tool.mypy.overrides]]\n# Celery\'s task and signal decorators are untyped.\nmodule = ["app.tasks", "app.worker"]\ndisallow_untyped_decorators = false',
+      },
       files: [
         { from: 'app/worker.py.ejs', to: 'app/worker.py' },
         { from: 'app/tasks.py.ejs', to: 'app/tasks.py' },
