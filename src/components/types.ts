@@ -31,6 +31,9 @@ export interface CeleryBroker {
   requirement: string;
   /** How the README names it as the broker (`Redis (database 1)`). */
   about: string;
+  /** The broker URL of a natively run app in development, and a production-like one for the tests. */
+  devUrl: string;
+  testUrl: string;
 }
 
 /** Another component this one cannot work without. */
@@ -130,7 +133,7 @@ export interface SettingFacet {
   field: string;
   /** How `from_env` reads it, e.g. `required("REDIS_URL", "redis://localhost:6379/0")`. */
   read: string;
-  /** Module constants it needs, with their comment lines. */
+  /** Module constants it needs (Python lines, comments included). */
   constants?: string[];
   /** A module helper function it needs (Python source). */
   helper?: string;

@@ -10,6 +10,8 @@ import { buildCompose } from './compose.js';
 import type { PlannedFile, PlanPreset, StackPlan } from './types.js';
 import { presetContribution } from '../preset/contribution.js';
 
+const SETTING_GROUPS = ['connection', 'secret', 'errors', 'tracing'];
+
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
 }
@@ -94,7 +96,8 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
         return name && ['framework', 'database', 'cache', 'proxy'].includes(c.slot) ? [[c.slot, name]] : [];
       }),
     ),
-    settings: all('settings'),
+    // Settings read as connections first, then secrets, error reporting and tracing (stable within a group).
+    settings: all('settings').sort((x, y) => SETTING_GROUPS.indexOf(x.group) - SETTING_GROUPS.indexOf(y.group)),
     ci: contributions.flatMap((c) => (c.ci ? [{ name: c.docs?.name ?? '', service: Boolean(c.ci.service), env: c.ci.env ?? {} }] : [])),
     ...(backups[0] ? { backup: backups[0] } : {}),
     typing: {

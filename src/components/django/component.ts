@@ -1,7 +1,7 @@
 // Django (WSGI): served by gunicorn; its own ORM and migrations.
 import type { Component, FileSpec } from '../types.js';
 import { PY } from '../pins.js';
-import { GTHREAD_WORKERS } from '../shared/wsgi.js';
+import { GTHREAD_WORKERS, SECRET_KEY_SETTING } from '../shared/wsgi.js';
 
 const tpl = (paths: string[]): FileSpec[] => paths.map((p) => ({ from: `${p}.ejs`, to: p }));
 
@@ -26,6 +26,16 @@ export const component: Component = {
       ...(database ? { partials: { 'readme-migrations': 'docs/migrations.md.ejs' } } : {}),
       requirements: [PY.django],
       typing: { untypedModules: ['django.*'] },
+      settings: [
+        SECRET_KEY_SETTING,
+        {
+          group: 'secret',
+          field: 'allowed_hosts: tuple[str, ...]',
+          read: 'allowed_hosts=_csv(required("ALLOWED_HOSTS", "localhost,127.0.0.1"))',
+          helper: 'def _csv(value: str) -> tuple[str, ...]:\n    return tuple(item.strip() for item in value.split(",") if item.strip())',
+          production: ['ALLOWED_HOSTS', 'app.example.com'],
+        },
+      ],
       // django-stubs: Django's types for mypy (used without its plugin, so pyproject needs no Django settings).
       devRequirements: [PY.pytestDjango, PY.djangoStubs],
       env: [

@@ -1,7 +1,7 @@
 // Flask (WSGI): served by gunicorn.
 import type { Component, FileSpec } from '../types.js';
 import { PY } from '../pins.js';
-import { GTHREAD_WORKERS } from '../shared/wsgi.js';
+import { GTHREAD_WORKERS, SECRET_KEY_SETTING } from '../shared/wsgi.js';
 
 const tpl = (paths: string[]): FileSpec[] => paths.map((p) => ({ from: `${p}.ejs`, to: p }));
 
@@ -22,6 +22,7 @@ export const component: Component = {
       workers: GTHREAD_WORKERS,
     },
     docs: { name: 'Flask' },
+    settings: [SECRET_KEY_SETTING],
     requirements: [PY.flask],
     env: [{ name: 'SECRET_KEY', description: 'Flask secret key (sessions, signing)', dev: { secret: true }, requiredInProd: true }],
     appEnv: { dev: { SECRET_KEY: '${SECRET_KEY:?set SECRET_KEY in .env}' }, prod: { SECRET_KEY: '${SECRET_KEY:?set SECRET_KEY in .env.prod}' } },

@@ -2,6 +2,20 @@
 import type { Component } from '../types.js';
 import { IMAGES, PY } from '../pins.js';
 
+const SERVERS_HELPER = `def _servers(name: str, value: str) -> tuple[tuple[str, int], ...]:
+    servers = []
+    for item in value.split(","):
+        host, sep, port = item.strip().rpartition(":")
+        if not sep or not host or not port.isdigit():
+            raise ConfigError(f"{name} must be host:port[,host:port] (got {value!r})")
+        servers.append((host, int(port)))
+    return tuple(servers)`;
+
+const SERVERS_TEST = `def test_memcached_servers_are_parsed() -> None:
+    settings = Settings.from_env({"MEMCACHED_SERVERS": "cache-a:11211, cache-b:11212"})
+
+    assert settings.memcached_servers == (("cache-a", 11211), ("cache-b", 11212))`;
+
 export const component: Component = {
   id: 'memcached',
   slot: 'cache',
@@ -29,6 +43,18 @@ export const component: Component = {
       appDependsOn: ['cache'],
       requirements: [PY.pymemcache],
       typing: { untypedModules: ['pymemcache.*'] },
+      settings: [
+        {
+          group: 'connection',
+          field: 'memcached_servers: tuple[tuple[str, int], ...]',
+          read: 'memcached_servers=_servers("MEMCACHED_SERVERS", required("MEMCACHED_SERVERS", "localhost:11211"))',
+          helper: SERVERS_HELPER,
+          production: ['MEMCACHED_SERVERS', 'cache:11211'],
+          devAssert: '    assert settings.memcached_servers == (("localhost", 11211),)',
+          invalid: ['MEMCACHED_SERVERS', 'cache'],
+          test: SERVERS_TEST,
+        },
+      ],
       readiness: [{ name: 'memcached', module: 'cache' }],
       ci: { service: 'ci/service.yml.ejs', env: { MEMCACHED_SERVERS: '127.0.0.1:11211' } },
       docs: { name: 'Memcached', parts: [{ part: 'Cache', choice: 'Memcached' }], native: { service: 'cache' } },

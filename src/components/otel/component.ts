@@ -25,6 +25,15 @@ export const component: Component = {
     if (!framework) throw new Error(`internal: no OpenTelemetry instrumentation known for ${answers.framework}`);
     const sqlalchemy = has('sqlalchemy') ? [PY.otelSqlalchemy] : [];
     return {
+      settings: [
+        {
+          group: 'tracing',
+          field: 'otel_endpoint: str | None',
+          read: 'otel_endpoint=environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip() or None',
+          constants: [`SERVICE_NAME = "${answers.name}"`],
+        },
+        { group: 'tracing', field: 'otel_service_name: str', read: 'otel_service_name=environ.get("OTEL_SERVICE_NAME", "").strip() or SERVICE_NAME' },
+      ],
       docs: {
         name: 'OpenTelemetry',
         parts: [{ part: 'Tracing', choice: 'OpenTelemetry, exported over OTLP to a collector (`otel/collector.yaml`)' }],

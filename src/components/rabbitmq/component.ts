@@ -7,7 +7,7 @@ export const component: Component = {
   id: 'rabbitmq',
   slot: 'extra',
   capabilities: ['broker'],
-  celeryBroker: { url: 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/', requirement: PY.celery, about: 'RabbitMQ' },
+  celeryBroker: { url: 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/', requirement: PY.celery, about: 'RabbitMQ', devUrl: 'amqp://guest:guest@localhost:5672/', testUrl: 'amqp://app:pw@rabbitmq:5672/' },
   label: 'RabbitMQ',
   contribute: ({ answers }) => {
     const service = (mode: 'dev' | 'prod') => ({
@@ -32,6 +32,14 @@ export const component: Component = {
       ],
       appEnv: { dev: { AMQP_URL: url }, prod: { AMQP_URL: url } },
       appDependsOn: ['rabbitmq'],
+      settings: [
+        {
+          group: 'connection',
+          field: 'amqp_url: str',
+          read: 'amqp_url=required("AMQP_URL", "amqp://guest:guest@localhost:5672/")',
+          production: ['AMQP_URL', 'amqp://app:pw@rabbitmq:5672/'],
+        },
+      ],
       readiness: [{ name: 'rabbitmq', module: 'broker' }],
       docs: {
         name: 'RabbitMQ',

@@ -7,7 +7,7 @@ export const component: Component = {
   slot: 'cache',
   capabilities: ['cache'],
   // Redis can carry the worker's tasks too, in its own database number apart from the cache's keys.
-  celeryBroker: { url: 'redis://:${REDIS_PASSWORD}@cache:6379/1', requirement: PY.celeryRedis, about: 'Redis (database 1)' },
+  celeryBroker: { url: 'redis://:${REDIS_PASSWORD}@cache:6379/1', requirement: PY.celeryRedis, about: 'Redis (database 1)', devUrl: 'redis://localhost:6379/1', testUrl: 'redis://:pw@cache:6379/1' },
   label: 'Redis',
   contribute: () => {
     // REDISCLI_AUTH lets the healthcheck authenticate without a password on the command line.
@@ -32,6 +32,15 @@ export const component: Component = {
       appEnv: { dev: { REDIS_URL: url }, prod: { REDIS_URL: url } },
       appDependsOn: ['cache'],
       requirements: [PY.redis],
+      settings: [
+        {
+          group: 'connection',
+          field: 'redis_url: str',
+          read: 'redis_url=required("REDIS_URL", "redis://localhost:6379/0")',
+          production: ['REDIS_URL', 'redis://:pw@cache:6379/0'],
+          devAssert: '    assert settings.redis_url == "redis://localhost:6379/0"',
+        },
+      ],
       readiness: [{ name: 'redis', module: 'cache' }],
       ci: { service: 'ci/service.yml.ejs', env: { REDIS_URL: 'redis://127.0.0.1:6379/0' } },
       docs: {

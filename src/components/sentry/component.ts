@@ -8,6 +8,7 @@ export const component: Component = {
   capabilities: ['error-reporting'],
   label: 'Sentry error reporting',
   contribute: () => ({
+    settings: [{ group: 'errors', field: 'sentry_dsn: str | None', read: 'sentry_dsn=environ.get("SENTRY_DSN", "").strip() or None' }],
     docs: {
       name: 'Sentry',
       parts: [{ part: 'Errors', choice: 'Sentry, on when `SENTRY_DSN` is set' }],

@@ -1,6 +1,19 @@
 // The shape every database server component shares (a `db` service with a healthcheck and a volume,
 // credentials as secrets, a DATABASE_URL for the app); each server's folder describes its own differences.
-import type { BackupFacet, Component, ComposeService, EnvVar } from '../types.js';
+import { pyConstant } from '../../render/python-text.js';
+import type { BackupFacet, Component, ComposeService, EnvVar, SettingFacet } from '../types.js';
+
+/** DATABASE_URL in app/config.py: required in production, a localhost default in development. */
+export function databaseSetting(devUrl: string, productionUrl: string, prefix: string): SettingFacet {
+  return {
+    group: 'connection',
+    field: 'database_url: str',
+    read: 'database_url=required("DATABASE_URL", DEV_DATABASE_URL)',
+    constants: ['# Where a natively run app (outside compose) finds its database in development.', pyConstant('DEV_DATABASE_URL', devUrl)],
+    production: ['DATABASE_URL', productionUrl],
+    devAssert: `    assert settings.database_url.startswith("${prefix}")`,
+  };
+}
 
 export interface ServerDb {
   id: string;
@@ -79,6 +92,7 @@ export function serverDb(d: ServerDb): Component {
         buildPackages: django ? (d.buildPackages?.django ?? []) : [],
         runtimePackages: django ? (d.runtimePackages?.django ?? []) : [],
         readiness: [{ name: d.id, module: 'db' }],
+        settings: [databaseSetting(`${d.urlScheme}://app@localhost:${d.port}/${dbName}`, `${d.urlScheme}://app:pw@db:${d.port}/app`, `${d.urlScheme}://`)],
         docs: {
           name: d.label,
           native: { service: 'db', lines: [`export DATABASE_URL="${d.nativeScheme}://app:$${password}@localhost:${d.port}/${dbName}"`] },

@@ -1,4 +1,5 @@
 // SQLite: a file in a named volume, no server.
+import { databaseSetting } from '../shared/server-db.js';
 import type { Component } from '../types.js';
 
 export const component: Component = {
@@ -10,6 +11,7 @@ export const component: Component = {
     // The file lives in a named volume shared by the migrate step and the app; see compose.ts.
     volumes: { dev: ['sqlite-data'], prod: ['sqlite-data'] },
     appEnv: { dev: { DATABASE_URL: 'sqlite:////data/app.db' }, prod: { DATABASE_URL: 'sqlite:////data/app.db' } },
+    settings: [databaseSetting('sqlite:///data/app.db', 'sqlite:////data/app.db', 'sqlite:')],
     readiness: [{ name: 'sqlite', module: 'db' }],
     ci: { env: { DATABASE_URL: 'sqlite:///ci.db' } },
     docs: {

@@ -59,6 +59,14 @@ export const component: Component = {
         },
       },
       appEnv: { dev: { CELERY_BROKER_URL: url }, prod: { CELERY_BROKER_URL: url } },
+      settings: [
+        {
+          group: 'connection',
+          field: 'celery_broker_url: str',
+          read: `celery_broker_url=required("CELERY_BROKER_URL", "${broker.devUrl}")`,
+          production: ['CELERY_BROKER_URL', broker.testUrl],
+        },
+      ],
       docs: {
         parts: [
           {
