@@ -42,6 +42,8 @@ export const component: Component = {
       appEnv: { dev: { MEMCACHED_SERVERS: 'cache:11211' }, prod: { MEMCACHED_SERVERS: 'cache:11211' } },
       appDependsOn: ['cache'],
       requirements: [PY.pymemcache],
+      // Django's cache framework uses it too (app/settings.py).
+      partials: { 'django-cache': 'django/caches.py.ejs' },
       typing: { untypedModules: ['pymemcache.*'] },
       settings: [
         {

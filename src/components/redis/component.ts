@@ -32,6 +32,8 @@ export const component: Component = {
       appEnv: { dev: { REDIS_URL: url }, prod: { REDIS_URL: url } },
       appDependsOn: ['cache'],
       requirements: [PY.redis],
+      // Django's cache framework uses it too (app/settings.py).
+      partials: { 'django-cache': 'django/caches.py.ejs' },
       settings: [
         {
           group: 'connection',

@@ -44,7 +44,7 @@ export function serverDb(d: ServerDb): Component {
     slot: 'database',
     capabilities: ['database', 'database-server'],
     label: d.label,
-    contribute: ({ answers }) => {
+    contribute: ({ answers, has }) => {
       const user = `${d.prefix}USER`;
       const password = `${d.prefix}PASSWORD`;
       const root = `${d.prefix}ROOT_PASSWORD`;
@@ -81,7 +81,8 @@ export function serverDb(d: ServerDb): Component {
         deploy: { resources: { limits: { memory: '1G' } } },
       };
       const url = `${d.urlScheme}://\${${user}:-app}:\${${password}}@db:${d.port}/\${${d.dbVar}:-${dbName}}`;
-      const django = answers.framework === 'django';
+      // The driver of the app's ORM: SQLAlchemy's, or the framework's own (Django).
+      const django = !has('sqlalchemy');
       return {
         services: { dev: { db: dev }, prod: { db: prod } },
         volumes: { dev: [volume], prod: [volume] },
