@@ -68,7 +68,12 @@ export interface FileSpec {
   /** Path in the generated project. */
   to: string;
   executable?: boolean;
+  /** Values the template sees besides the shared context (a shared template rendered for this component). */
+  locals?: Record<string, unknown>;
 }
+
+/** A partial: its template in the component's folder, with values of its own like a file's. */
+export type PartialSpec = string | { from: string; locals: Record<string, unknown> };
 
 /** How the framework is served; used by the Dockerfile, compose and the Makefile. */
 export interface ServeSpec {
@@ -150,7 +155,7 @@ export interface SettingFacet {
 /** A service container of the generated CI's test job, and what the job's environment gets from it. */
 export interface CiFacet {
   /** Template (in the component's folder) of its `services:` entry, indented as in the job. */
-  service?: string;
+  service?: PartialSpec;
   /** Variables the test job sets for the app (pointing at the service container). */
   env?: Record<string, string>;
 }
@@ -201,7 +206,7 @@ export interface Contribution {
   /** mypy: modules without type information, and untyped calls to allow. */
   typing?: { untypedModules?: string[]; untypedCalls?: string[]; overrides?: string };
   /** Text a shared template includes by name, rendered from this component's own templates. */
-  partials?: Record<string, string>;
+  partials?: Record<string, PartialSpec>;
 }
 
 export interface AddHelpers {

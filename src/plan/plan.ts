@@ -86,6 +86,7 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
         source: sourceIn(c, f.from),
         to: f.to,
         ...(f.executable ? { executable: true } : {}),
+        ...(f.locals ? { locals: f.locals } : {}),
       })),
     ),
     capabilities: [...capabilities],
@@ -109,7 +110,10 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
       const own = contributions[i]!;
       // A CI service container is a partial too: its YAML is a template in the component's folder.
       const named = { ...own.partials, ...(own.ci?.service ? { 'ci-service': own.ci.service } : {}) };
-      return Object.entries(named).map(([name, from]) => ({ name, template: `${c.id}/${from}`, source: sourceIn(c, from) }));
+      return Object.entries(named).map(([name, spec]) => {
+        const { from, locals } = typeof spec === 'string' ? { from: spec, locals: undefined } : spec;
+        return { name, template: `${c.id}/${from}`, source: sourceIn(c, from), ...(locals ? { locals } : {}) };
+      });
     }),
   };
 }

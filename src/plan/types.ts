@@ -19,6 +19,7 @@ export interface PlannedFile {
   source: string;
   to: string;
   executable?: boolean;
+  locals?: Record<string, unknown>;
 }
 
 /** The team preset a project was made with, as templates see it. */
@@ -58,5 +59,5 @@ export interface StackPlan {
   backup?: BackupFacet & { tag: string };
   typing: { untypedModules: string[]; untypedCalls: string[]; overrides: string[] };
   /** Named text blocks shared templates include, from the components' own templates. */
-  partials: { name: string; template: string; source: string }[];
+  partials: { name: string; template: string; source: string; locals?: Record<string, unknown> }[];
 }

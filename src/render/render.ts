@@ -92,7 +92,7 @@ export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFi
       .filter((p) => p.name === name)
       .map((p) => {
         try {
-          return compiled(p.source)(c);
+          return compiled(p.source)(p.locals ? { ...c, ...p.locals } : c);
         } catch (err) {
           throw new TemplateError(p.template, err);
         }
@@ -107,7 +107,7 @@ export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFi
     let content: string;
     if (spec.template.endsWith('.ejs')) {
       try {
-        content = compiled(source)(ctx);
+        content = compiled(source)(spec.locals ? { ...ctx, ...spec.locals } : ctx);
       } catch (err) {
         throw new TemplateError(spec.template, err);
       }
