@@ -216,6 +216,8 @@ export interface AddHelpers {
   choose(a: Answers, id: string): Answers;
   /** Whether a component can be chosen without replacing another (its slot is a set, or empty). */
   free(id: string): boolean;
+  /** Every component of the registry (component modules cannot import the registry: it imports them). */
+  components: readonly Component[];
 }
 
 export interface RuleContext {
@@ -240,6 +242,8 @@ export interface PlanContext {
 export interface Component {
   id: string;
   slot: Slot;
+  /** Place among its slot's choices (prompts, --help, the matrix); the default choice comes first. */
+  order: number;
   label: string;
   /** Core components render the shared top-level templates; every other component its own folder's. */
   sharedTemplates?: true;

@@ -3,7 +3,7 @@
 import { UsageError } from '../answers/errors.js';
 import type { Answers } from '../answers/options.js';
 import { BROKER_IDS, CHOICE_SLOTS, type ChoiceSlot, choicesOf, missingRequirements } from '../components/choices.js';
-import { componentById } from '../components/registry.js';
+import { COMPONENTS, componentById } from '../components/registry.js';
 
 const SLOTS = Object.keys(CHOICE_SLOTS).filter((s) => s !== 'framework') as ChoiceSlot[];
 
@@ -65,7 +65,7 @@ export function addKind(a: Answers, kind: string, options: { broker?: string } =
   const whenAdded = componentById(kind)!.whenAdded;
   if (whenAdded) {
     const free = (id: string) => addableTo(next).includes(id);
-    next = whenAdded(next, options, { has: (id) => has(next, id), choose: (answers, id) => withKind(answers, id), free });
+    next = whenAdded(next, options, { has: (id) => has(next, id), choose: (answers, id) => withKind(answers, id), free, components: COMPONENTS });
   }
   return { status: 'added', answers: next };
 }

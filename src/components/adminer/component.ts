@@ -5,6 +5,7 @@ import { devHostPort } from '../shared/dev-port.js';
 
 export const component: Component = {
   id: 'adminer',
+  order: 3,
   slot: 'extra',
   check: (a, rules) =>
     rules.can('database-server')

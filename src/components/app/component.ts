@@ -4,6 +4,7 @@ import { PY } from '../pins.js';
 
 export const component: Component = {
   id: 'app',
+  order: 1,
   slot: 'core',
   sharedTemplates: true,
   label: 'App core',

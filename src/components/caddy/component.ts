@@ -8,6 +8,7 @@ const healthy = { web: { condition: 'service_healthy' } };
 
 export const component: Component = {
   id: 'caddy',
+  order: 2,
   slot: 'proxy',
   capabilities: ['proxy'],
   label: 'Caddy (automatic HTTPS)',

@@ -8,6 +8,7 @@ const tpl = (paths: string[]): FileSpec[] => paths.map((p) => ({ from: `${p}.ejs
 
 export const component: Component = {
   id: 'django',
+  order: 3,
   slot: 'framework',
   label: 'Django (WSGI, gunicorn)',
   contribute: ({ answers }) => {

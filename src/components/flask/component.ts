@@ -8,6 +8,7 @@ const tpl = (paths: string[]): FileSpec[] => paths.map((p) => ({ from: `${p}.ejs
 
 export const component: Component = {
   id: 'flask',
+  order: 2,
   slot: 'framework',
   // SQLAlchemy 2 + Alembic is this framework's ORM when there is a database.
   implies: (a) => (a.database !== 'none' ? ['sqlalchemy'] : []),

@@ -5,6 +5,7 @@ import { devHostPort } from '../shared/dev-port.js';
 
 export const component: Component = {
   id: 'grafana',
+  order: 2,
   slot: 'observability',
   label: 'Grafana (provisioned dashboard)',
   requires: [{ id: 'prometheus', why: ' as its data source' }],

@@ -4,6 +4,7 @@ import { serverDb } from '../shared/server-db.js';
 
 export const component = serverDb({
   id: 'mariadb',
+  order: 3,
   label: 'MariaDB',
   image: IMAGES.mariadb,
   port: 3306,

@@ -18,6 +18,7 @@ const SERVERS_TEST = `def test_memcached_servers_are_parsed() -> None:
 
 export const component: Component = {
   id: 'memcached',
+  order: 2,
   slot: 'cache',
   capabilities: ['cache'],
   label: 'Memcached',

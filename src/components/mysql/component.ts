@@ -4,6 +4,7 @@ import { serverDb } from '../shared/server-db.js';
 
 export const component = serverDb({
   id: 'mysql',
+  order: 2,
   label: 'MySQL',
   image: IMAGES.mysql,
   port: 3306,

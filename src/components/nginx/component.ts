@@ -8,6 +8,7 @@ const healthy = { web: { condition: 'service_healthy' } };
 
 export const component: Component = {
   id: 'nginx',
+  order: 1,
   slot: 'proxy',
   capabilities: ['proxy'],
   label: 'nginx',

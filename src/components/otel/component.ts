@@ -7,6 +7,7 @@ const INSTRUMENTATION: Record<string, string> = { fastapi: PY.otelFastapi, flask
 
 export const component: Component = {
   id: 'otel',
+  order: 3,
   slot: 'observability',
   capabilities: ['tracing'],
   label: 'OpenTelemetry tracing (OTLP collector)',

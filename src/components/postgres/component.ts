@@ -4,6 +4,7 @@ import { serverDb } from '../shared/server-db.js';
 
 export const component = serverDb({
   id: 'postgres',
+  order: 1,
   label: 'PostgreSQL',
   image: IMAGES.postgres,
   port: 5432,

@@ -3,6 +3,7 @@ import type { Component } from '../types.js';
 
 export const component: Component = {
   id: 'project',
+  order: 2,
   slot: 'core',
   sharedTemplates: true,
   label: 'Container image, scripts, CI and docs',

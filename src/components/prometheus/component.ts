@@ -5,6 +5,7 @@ import { devHostPort } from '../shared/dev-port.js';
 
 export const component: Component = {
   id: 'prometheus',
+  order: 1,
   slot: 'observability',
   capabilities: ['metrics-scraper'],
   label: 'Prometheus (scrape + alert rules)',

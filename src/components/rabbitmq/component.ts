@@ -5,6 +5,7 @@ import { devHostPort } from '../shared/dev-port.js';
 
 export const component: Component = {
   id: 'rabbitmq',
+  order: 1,
   slot: 'extra',
   capabilities: ['broker'],
   celeryBroker: { url: 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/', requirement: PY.celery, about: 'RabbitMQ', devUrl: 'amqp://guest:guest@localhost:5672/', testUrl: 'amqp://app:pw@rabbitmq:5672/' },

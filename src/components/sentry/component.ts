@@ -4,6 +4,7 @@ import { PY } from '../pins.js';
 
 export const component: Component = {
   id: 'sentry',
+  order: 4,
   slot: 'observability',
   capabilities: ['error-reporting'],
   label: 'Sentry error reporting',

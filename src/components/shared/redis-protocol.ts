@@ -6,6 +6,7 @@ import type { Component } from '../types.js';
 
 export interface RedisProtocolCache {
   id: string;
+  order: number;
   label: string;
   image: string;
   /** The server binary in the image, and its command-line client (used by the healthchecks). */
@@ -26,6 +27,7 @@ export function redisProtocolCache(d: RedisProtocolCache): Component {
   const shared = (from: string) => ({ from: `../../shared/templates/redis-protocol/${from}`, locals: { self } });
   return {
     id: d.id,
+    order: d.order,
     slot: 'cache',
     label: d.label,
     capabilities: ['cache'],

@@ -17,6 +17,7 @@ export function databaseSetting(devUrl: string, productionUrl: string, prefix: s
 
 export interface ServerDb {
   id: string;
+  order: number;
   label: string;
   image: string;
   port: number;
@@ -41,6 +42,7 @@ export interface ServerDb {
 export function serverDb(d: ServerDb): Component {
   return {
     id: d.id,
+    order: d.order,
     slot: 'database',
     capabilities: ['database', 'database-server'],
     label: d.label,

@@ -4,6 +4,7 @@ import { PY } from '../pins.js';
 
 export const component: Component = {
   id: 'sqlalchemy',
+  order: 1,
   slot: 'support',
   label: 'SQLAlchemy 2 + Alembic',
   contribute: () => ({

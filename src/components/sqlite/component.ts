@@ -4,6 +4,7 @@ import type { Component } from '../types.js';
 
 export const component: Component = {
   id: 'sqlite',
+  order: 4,
   slot: 'database',
   capabilities: ['database'],
   label: 'SQLite (file in a volume)',

@@ -1,12 +1,10 @@
 // Celery worker and beat scheduler, run from the app's own image.
 import { UsageError } from '../../answers/errors.js';
-import { COMPONENTS } from '../registry.js';
 import type { Component } from '../types.js';
 
 /** A broker the project already has, a dedicated one first; none is a question for the person. */
-function brokerIn(has: (id: string) => boolean, free: (id: string) => boolean): string {
-  // Read when called: the registry imports this module.
-  const brokers = COMPONENTS.filter((c) => c.celeryBroker);
+function brokerIn(components: readonly Component[], has: (id: string) => boolean, free: (id: string) => boolean): string {
+  const brokers = components.filter((c) => c.celeryBroker);
   const dedicated = (c: Component) => Boolean(c.capabilities?.includes('broker'));
   const byPreference = brokers.sort((x, y) => Number(dedicated(y)) - Number(dedicated(x)));
   const present = byPreference.find((c) => has(c.id));
@@ -16,6 +14,7 @@ function brokerIn(has: (id: string) => boolean, free: (id: string) => boolean): 
 
 export const component: Component = {
   id: 'worker',
+  order: 2,
   slot: 'extra',
   label: 'Celery worker and beat scheduler',
   // The broker is another component of the project: chosen with --broker, it must be chosen itself too.
@@ -29,8 +28,8 @@ export const component: Component = {
     ];
   },
   // Added to a project, the worker brings its broker: the one asked for, else one the project has.
-  whenAdded: (next, options, { has, choose, free }) => {
-    const broker = options.broker ?? brokerIn(has, free);
+  whenAdded: (next, options, { has, choose, free, components }) => {
+    const broker = options.broker ?? brokerIn(components, has, free);
     return { ...(has(broker) ? next : choose(next, broker)), broker };
   },
   contribute: ({ answers, lookup }) => {
