@@ -11,6 +11,8 @@ import { parse } from 'yaml';
 import helpers from 'yeoman-test';
 import { type Answers, defaultsFor } from '../src/answers/options.js';
 import { ADDABLE_KINDS, addKind } from '../src/edit/add-kind.js';
+import { CHOICE_SLOTS, type ChoiceSlot } from '../src/components/choices.js';
+import { componentById } from '../src/components/registry.js';
 import ServiceGenerator from '../src/generators/service/index.js';
 import { parseEnvFile } from '../src/render/env-files.js';
 import { renderProject, writeProject } from './support/generate.js';
@@ -45,10 +47,10 @@ function readTree(dir: string): Map<string, string> {
 
 /** A project without `kind`: its slot empty (and, for grafana, prometheus present). */
 function without(kind: string): Answers {
-  const a: Answers = { ...defaultsFor('shop'), observability: kind === 'grafana' ? ['prometheus' as const] : [] };
-  if (['postgres', 'mysql', 'mariadb', 'sqlite'].includes(kind)) a.database = 'none';
-  if (['redis', 'memcached'].includes(kind)) a.cache = 'none';
-  if (['nginx', 'caddy'].includes(kind)) a.proxy = 'none';
+  // What it requires stays (grafana keeps prometheus); its own single slot is emptied.
+  const a: Answers = { ...defaultsFor('shop'), observability: (componentById(kind)!.requires ?? []).map((r) => r.id) };
+  const slot = CHOICE_SLOTS[componentById(kind)!.slot as ChoiceSlot];
+  if (slot && !slot.multi) (a as unknown as Record<string, string>)[slot.key] = 'none';
   return a;
 }
 
