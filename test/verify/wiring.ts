@@ -4,25 +4,15 @@
 import type { CheckId } from './checks.js';
 import { parseDockerfile, argPairs, effectiveInstructions } from './dockerfile-parse.js';
 import { productionStage } from './dockerfile.js';
+import { kitOf } from './kits.js';
 import { type Problem, type Project, yamlOf } from './project.js';
+import { COMPONENTS } from '../../src/components/registry.js';
 
 type Json = any;
 
 function composeServices(p: Project, file: string): Set<string> {
   const parsed = yamlOf(p, file);
   return new Set(parsed?.ok ? Object.keys((parsed.value as Json)?.services ?? {}) : []);
-}
-
-function balanced(text: string): boolean {
-  let depth = 0;
-  for (const line of text.split('\n')) {
-    const code = line.replace(/#.*/, '').replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, '');
-    for (const ch of code) {
-      if (ch === '{') depth++;
-      else if (ch === '}' && --depth < 0) return false;
-    }
-  }
-  return depth === 0;
 }
 
 function checkBackends(file: string, backends: string[], port: number, add: (check: CheckId, file: string, m: string) => void): void {
@@ -39,29 +29,13 @@ export function validateWiring(p: Project): Problem[] {
   const a = p.answers;
   const port = a.port;
 
-  // Proxy.
-  const proxyFiles = [...p.files.keys()].filter((f) => (a.proxy === 'nginx' && /^nginx\/.*\.conf$/.test(f)) || (a.proxy === 'caddy' && /^caddy\/Caddyfile/.test(f)));
-  if (a.proxy !== 'none' && proxyFiles.length === 0) add('proxy.upstream', a.proxy, `${a.proxy} is chosen but the project has no ${a.proxy} configuration`);
-  for (const file of proxyFiles) {
-    const text = p.files.get(file)!;
-    if (!balanced(text)) add('proxy.upstream', file, 'braces { } do not balance');
-    const code = text.replace(/#.*$/gm, '');
-    if (a.proxy === 'nginx') {
-      const upstreams = new Map<string, string[]>();
-      for (const m of code.matchAll(/upstream\s+([A-Za-z0-9_.-]+)\s*\{([^}]*)\}/g)) {
-        upstreams.set(m[1]!, [...m[2]!.matchAll(/(?:^|[;{\s])server\s+([^\s;]+)/g)].map((s) => s[1]!));
-      }
-      const backends: string[] = [];
-      for (const m of code.matchAll(/proxy_pass\s+(?:https?:\/\/)?([^\s;/]+)/g)) {
-        const target = m[1]!;
-        if (target.startsWith('$')) continue;
-        backends.push(...(upstreams.get(target) ?? [target]));
-      }
-      for (const [name, servers] of upstreams) if (!code.match(new RegExp(`proxy_pass\\s+https?://${name.replace(/\./g, '\\.')}\\b`))) backends.push(...servers.map((s) => `${s} (upstream ${name}, unused)`));
-      checkBackends(file, backends, port, add);
-    } else {
-      const backends = [...code.matchAll(/reverse_proxy\s+([^{\n]*)/g)].flatMap((m) => m[1]!.trim().split(/\s+/).filter((w) => w && !w.startsWith('/') && w !== '*'));
-      checkBackends(file, backends, port, add);
+  // Proxy: the component's kit says which files it loads and where they forward.
+  if (a.proxy !== 'none') {
+    const configs = kitOf(a.proxy).proxyConfigs?.(p.files) ?? [];
+    if (configs.length === 0) add('proxy.upstream', a.proxy, `${a.proxy} is chosen but the project has no ${a.proxy} configuration`);
+    for (const c of configs) {
+      for (const problem of c.problems) add('proxy.upstream', c.file, problem);
+      checkBackends(c.file, c.backends, port, add);
     }
   }
 
@@ -163,13 +137,14 @@ export function validateWiring(p: Project): Problem[] {
 }
 
 // Which service a line of documentation talks about, most specific first ("App through nginx" is the proxy).
+const idsIn = (slot: string) => COMPONENTS.filter((c) => c.slot === slot).map((c) => c.id);
 const DOC_SERVICES: [RegExp, string][] = [
-  [/\b(nginx|caddy|proxy)\b/i, 'proxy'],
+  [new RegExp(`\\b(${[...idsIn('proxy'), 'proxy'].join('|')})\\b`, 'i'), 'proxy'],
   [/\bgrafana\b/i, 'grafana'],
   [/\bprometheus\b/i, 'prometheus'],
   [/\b(otlp|otel|opentelemetry|collector)\b/i, 'otel-collector'],
-  [/\b(postgres(ql)?|mysql|mariadb|database|DATABASE_URL)\b/i, 'db'],
-  [/\b(redis|memcached|cache|REDIS_URL|MEMCACHED_SERVERS)\b/i, 'cache'],
+  [new RegExp(`\\b(${[...idsIn('database'), 'postgresql', 'database', 'DATABASE_URL'].join('|')})\\b`, 'i'), 'db'],
+  [new RegExp(`\\b(${[...idsIn('cache'), 'cache', 'REDIS_URL', 'MEMCACHED_SERVERS'].join('|')})\\b`, 'i'), 'cache'],
 ];
 
 /** Local URLs the docs give (127.0.0.1:N, localhost:N) must be host ports compose.yaml publishes for that service. */
@@ -187,7 +162,8 @@ function validateDocPorts(p: Project): Problem[] {
     published.set(name, ports);
   }
   const all = new Set([...published.values()].flatMap((s) => [...s]));
-  for (const file of ['README.md', 'Makefile', 'nginx/dev.conf', 'caddy/Caddyfile.dev']) {
+  const kitDocs = p.answers.proxy === 'none' ? [] : (kitOf(p.answers.proxy).docFiles ?? []);
+  for (const file of ['README.md', 'Makefile', ...kitDocs]) {
     const text = p.files.get(file);
     if (!text) continue;
     const configFile = file !== 'README.md' && file !== 'Makefile';
