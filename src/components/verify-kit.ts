@@ -1,6 +1,7 @@
-// What the test tiers need to know about a component, kept in the component's folder (`<id>/verify.ts`, a
-// module of tests' support, not of the generator): the matrix and the live tier find it there, so a new
-// component brings its own checks.
+// What the test tiers need to know about a component, kept in the component's folder (`<id>/verify.ts`, test
+// support, not part of the generator): the matrix and the live tier find it there, so a new component brings
+// its own checks, servers and tools.
+import type { Sandbox, SandboxProcess } from '../../test/support/live/sandbox.js';
 
 /** A proxy config file and the backends (host:port or URL) it forwards requests to. */
 export interface ProxyConfig {
@@ -10,9 +11,47 @@ export interface ProxyConfig {
   problems: string[];
 }
 
+/** A proxy started by a kit inside the live sandbox, as its container would run. */
+export interface LaunchedProxy {
+  process: SandboxProcess;
+  /** A path the proxy answers 200 on once it is ready (through to the app, or its own). */
+  healthPath: string;
+  notes: string[];
+  cleanup(): void;
+}
+
+export interface LiveProxy {
+  /** The stacks it can run in: production (TLS) runs on the stack that gets every check. */
+  modes: Array<'dev' | 'prod'>;
+  launch(sandbox: Sandbox, projectDir: string, mode: 'dev' | 'prod', log: string): Promise<LaunchedProxy>;
+}
+
+/** A server provided for one live stack (a scratch database index, our own process…). */
+export interface LiveServer {
+  /** Where the app's connections are forwarded to. */
+  target: { host: string; port: number };
+  note: string;
+  /** Production env values the scratch server needs (e.g. an empty password). */
+  overrides: Record<string, string>;
+  /** The app's environment inside the sandbox: point it at the scratch resource. */
+  forApp(env: Record<string, string>): void;
+  /** The generated CI test job's environment (outside the sandbox): point it straight at the server. */
+  forCi(env: Record<string, string>): void;
+  stop(): Promise<void>;
+}
+
+export interface LiveDependency {
+  provide(ctx: { logDir: string; index: number }): Promise<LiveServer>;
+  /** Where the app's environment says this dependency is (a compose service and port). */
+  locate(env: Record<string, string>): { host?: string; port: number };
+}
+
 export interface VerifyKit {
   /** Tier 1: the proxy's config files in a generated project, and where each forwards to. */
   proxyConfigs?: (files: ReadonlyMap<string, string>) => ProxyConfig[];
   /** Config files whose comments tell a person local URLs (checked against the ports compose publishes). */
   docFiles?: string[];
+  liveProxy?: LiveProxy;
+  /** Live tier: the server behind a cache (databases are still provided by test/support/live/servers.ts). */
+  liveCache?: LiveDependency;
 }

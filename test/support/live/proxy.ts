@@ -1,23 +1,16 @@
-// The generated reverse proxy in front of the app, inside the live sandbox, loaded the way the `proxy`
-// container loads it: nginx with the mounts of tools/nginx.ts (the image's nginx.conf, the compose mounts,
-// a self-signed certificate when the project has none) in a nested mount namespace; Caddy with the Caddyfile
-// compose mounts and the environment compose gives it. Then requests through it.
+// The generated reverse proxy in front of the app, inside the live sandbox, started by its component's kit
+// (`src/components/<proxy>/verify.ts`) the way its container runs; then requests through it.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { proxyEnvironment, CADDYFILE_IN_IMAGE } from '../tools/caddy.js';
-import { bindMounts, composeService, hostPathOf, readCompose, requireTool } from '../tools/common.js';
-import { prepareNginxNamespace } from '../tools/nginx.js';
-import { shortTemp } from './paths.js';
+import { kitOf } from '../../verify/kits.js';
 import { sleep, tail, waitFor } from './proc.js';
 import type { HttpResult, Sandbox, SandboxProcess } from './sandbox.js';
-import { rmSync } from 'node:fs';
 
-export type ProxyKind = 'nginx' | 'caddy';
 export type ProxyMode = 'dev' | 'prod';
 
 export interface RunningProxy {
-  kind: ProxyKind;
+  kind: string;
   mode: ProxyMode;
   process: SandboxProcess;
   log: string;
@@ -25,58 +18,32 @@ export interface RunningProxy {
   stop(): Promise<void>;
 }
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** The modes the live tier runs a proxy in: development always, production on stacks with every check. */
+export function proxyModes(kind: string, everyCheck: boolean): ProxyMode[] {
+  const live = kitOf(kind).liveProxy;
+  if (!live) throw new Error(`${kind} has no live kit (src/components/${kind}/verify.ts: liveProxy)`);
+  return live.modes.filter((m) => m === 'dev' || everyCheck);
+}
 
-export async function startProxy(sandbox: Sandbox, projectDir: string, kind: ProxyKind, mode: ProxyMode, logDir: string): Promise<RunningProxy> {
+export async function startProxy(sandbox: Sandbox, projectDir: string, kind: string, mode: ProxyMode, logDir: string): Promise<RunningProxy> {
   const log = join(logDir, `${kind}-${mode}.log`);
-  const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
-  let p: SandboxProcess;
-  let cleanup = () => {};
-  const notes: string[] = [];
-  let healthPath: string;
-  if (kind === 'nginx') {
-    const ns = prepareNginxNamespace(projectDir, mode);
-    notes.push(...ns.notes);
-    cleanup = ns.done;
-    healthPath = '/nginx-health';
-    const script = ['set -e', ...ns.setup, `exec ${q(requireTool('nginx'))} -g 'daemon off; error_log stderr notice;'`].join('\n');
-    p = await sandbox.exec(['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script], { env, cwd: '/', log }).catch((err) => {
-      ns.done();
-      throw err;
-    });
-  } else {
-    if (mode !== 'dev') throw new Error('Caddy runs with the development Caddyfile only (production needs a real domain and ACME)');
-    const proxy = composeService(readCompose(projectDir, mode), 'proxy', 'compose.yaml');
-    const caddyfile = hostPathOf(bindMounts(projectDir, proxy), CADDYFILE_IN_IMAGE);
-    if (!caddyfile || !existsSync(caddyfile)) throw new Error(`compose does not mount a Caddyfile at ${CADDYFILE_IN_IMAGE}`);
-    const problems: string[] = [];
-    const containerEnv = proxyEnvironment(projectDir, mode, proxy, problems);
-    if (problems.length) throw new Error(problems.join('; '));
-    const home = shortTemp('caddy');
-    for (const d of ['data', 'config']) mkdirSync(join(home, d));
-    cleanup = () => rmSync(home, { recursive: true, force: true });
-    healthPath = '/caddy-health';
-    p = await sandbox.exec([requireTool('caddy'), 'run', '--config', caddyfile, '--adapter', 'caddyfile'], {
-      env: { ...env, HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), ...containerEnv },
-      cwd: '/',
-      log,
-    });
-  }
+  const launched = await kitOf(kind).liveProxy!.launch(sandbox, projectDir, mode, log);
+  const p = launched.process;
   const stopIt = async () => {
     await sandbox.stopProcess(p, 'SIGTERM', 10_000);
-    cleanup();
+    launched.cleanup();
   };
   try {
-    await waitFor(`${kind} to answer ${healthPath}`, 15_000, async () => {
+    await waitFor(`${kind} to answer ${launched.healthPath}`, 15_000, async () => {
       if (!p.running()) throw new Error(`${kind} exited ${await p.exited}`);
-      const r = await sandbox.request(80, { path: healthPath, timeoutMs: 2000 }).catch(() => undefined);
+      const r = await sandbox.request(80, { path: launched.healthPath, timeoutMs: 2000 }).catch(() => undefined);
       return r?.status === 200 ? r : undefined;
     });
   } catch (err) {
     await stopIt();
     throw new Error(`${(err as Error).message}\n--- ${kind} log\n${tail(log, 30)}`);
   }
-  return { kind, mode, process: p, log, notes, stop: stopIt };
+  return { kind, mode, process: p, log, notes: launched.notes, stop: stopIt };
 }
 
 function header(r: HttpResult, name: string): string | undefined {

