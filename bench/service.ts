@@ -14,7 +14,18 @@ import { bareApp } from './support/bare.js';
 import { startNginx, type BenchNginx } from './support/nginx.js';
 import { OUT } from './support/paths.js';
 import { childrenOf, freePort, runCommand, sleep, start, stop, tail, waitFor, type Started } from './support/proc.js';
-import { type Framework, FRAMEWORKS, POSTGRES, REDIS, appEnvironment, generateProject, imageRun, migrateCommand, psql, scratchDatabase } from './support/project.js';
+import {
+  type Framework,
+  FRAMEWORKS,
+  POSTGRES,
+  REDIS,
+  appEnvironment,
+  generateProject,
+  imageRun,
+  migrateCommand,
+  psql,
+  scratchDatabase,
+} from './support/project.js';
 import { findPython, runtimeVenv, type Python, type Venv } from './support/venv.js';
 import { wrk, type WrkOptions, type WrkResult } from './support/wrk.js';
 
@@ -129,7 +140,9 @@ async function preflight(): Promise<Python> {
     problems.push((err as Error).message);
   }
   if (!problems.some((p) => p.startsWith('psql'))) {
-    await psql('SELECT 1').catch((err) => problems.push(`PostgreSQL ${POSTGRES.host}:${POSTGRES.port} (trust, user ${POSTGRES.user}) does not answer: ${(err as Error).message}`));
+    await psql('SELECT 1').catch((err) =>
+      problems.push(`PostgreSQL ${POSTGRES.host}:${POSTGRES.port} (trust, user ${POSTGRES.user}) does not answer: ${(err as Error).message}`),
+    );
   }
   if (!problems.some((p) => p.startsWith('redis-cli'))) {
     const r = await runCommand('redis-cli', ['-h', REDIS.host, '-p', String(REDIS.port), 'ping'], { timeoutMs: 10_000 });
@@ -269,7 +282,13 @@ async function benchFramework(framework: Framework, py: Python, withSweep: boole
 
   step(`start: ${image.cmd.join(' ')} and ${image.cmd.map((a, i) => (i === 1 ? bare.target : a)).join(' ')}; ${server}`);
   const gen = await startApp('generated', image.cmd, dir, venv.env(genEnv), logDir);
-  const bareApp_ = await startApp('bare', image.cmd.map((a, i) => (i === 1 ? bare.target : a)), dir, venv.env(bareEnv), logDir);
+  const bareApp_ = await startApp(
+    'bare',
+    image.cmd.map((a, i) => (i === 1 ? bare.target : a)),
+    dir,
+    venv.env(bareEnv),
+    logDir,
+  );
 
   // Sanity: readiness really checks PostgreSQL and Redis; the bare app answers.
   const ready = await get(`http://127.0.0.1:${gen.port}/health/ready`);
@@ -382,7 +401,9 @@ const mib = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(' / ');
 
 function printFramework(r: FrameworkResult): void {
   console.log(`\n${r.framework}: ${r.server}; median of ${ROUNDS} rounds of wrk -d${SECONDS}s --latency; load average ${r.load.before} -> ${r.load.after}`);
-  console.log(`${'endpoint'.padEnd(38)}${'conns'.padStart(6)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU µs/req'.padStart(12)}${'errors'.padStart(8)}`);
+  console.log(
+    `${'endpoint'.padEnd(38)}${'conns'.padStart(6)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU µs/req'.padStart(12)}${'errors'.padStart(8)}`,
+  );
   for (const k of Object.keys(TARGETS) as Key[]) {
     const m = r.median[k];
     const c = k === 'scrape' ? SCRAPE.connections : LOAD.connections;
@@ -395,11 +416,15 @@ function printFramework(r: FrameworkResult): void {
     .map(([k, v]) => `${k.replace(/_us$/, '').replace(/_/g, ' ')} ${v.toFixed(1)}`)
     .join(', ');
   console.log(`  * a bench copy of nginx/dev.conf that lets /health/ready through (the generated one answers 404)`);
-  console.log(`  generated /health vs bare /health:        ${pct(r.ratios.health)} of the req/s  (target >= 90%: ${mark(r.ratios.health >= 0.9)}); by CPU per request ${pct(r.ratios.healthCpu)}`);
+  console.log(
+    `  generated /health vs bare /health:        ${pct(r.ratios.health)} of the req/s  (target >= 90%: ${mark(r.ratios.health >= 0.9)}); by CPU per request ${pct(r.ratios.healthCpu)}`,
+  );
   console.log(`  readiness via nginx vs readiness direct:  ${pct(r.ratios.readyProxy)}  (target >= 70%: ${mark(r.ratios.readyProxy >= 0.7)})`);
   console.log(`  /metrics p99, one scraper:                ${r.median.scrape.p99ms.toFixed(1)} ms  (target < 20 ms: ${mark(r.median.scrape.p99ms < 20)})`);
   console.log(`  /health via nginx vs direct:              generated ${pct(r.ratios.healthProxy)}, bare ${pct(r.ratios.bareProxy)}`);
-  console.log(`  /metrics exposes ${r.metrics.series} series, ${r.metrics.routes} route labels (${r.metrics.benchRoutes} from the bench), ${(r.metrics.bytes / 1024).toFixed(0)} KiB`);
+  console.log(
+    `  /metrics exposes ${r.metrics.series} series, ${r.metrics.routes} route labels (${r.metrics.benchRoutes} from the bench), ${(r.metrics.bytes / 1024).toFixed(0)} KiB`,
+  );
   console.log(`  peak RSS per worker (VmHWM, MiB):         generated ${mib(r.memory.generated)}; bare ${mib(r.memory.bare)}`);
   console.log(`  in-process GET /health (no HTTP server), best of 15 batches of 1000, µs per request:`);
   for (const [name, us] of Object.entries(ip.variants)) {
@@ -418,7 +443,9 @@ function printFramework(r: FrameworkResult): void {
     `  in-process metrics_response():            ${ip.scrape.median_ms.toFixed(1)} ms median, ${ip.scrape.p99_ms.toFixed(1)} ms p99 (collect ${ip.scrape.collect_ms.toFixed(1)} + exposition ${ip.scrape.exposition_ms.toFixed(1)}), ${ip.scrape.series} series from ${ip.scrape.files} files`,
   );
   if (r.sweep) {
-    console.log(`  /metrics cost by size (in-process, one writer): ${r.sweep.map((s) => `${s.routes} routes = ${s.series} series ${s.median_ms.toFixed(1)} ms`).join('; ')}`);
+    console.log(
+      `  /metrics cost by size (in-process, one writer): ${r.sweep.map((s) => `${s.routes} routes = ${s.series} series ${s.median_ms.toFixed(1)} ms`).join('; ')}`,
+    );
   }
 }
 
@@ -435,7 +462,9 @@ async function main(): Promise<number> {
   const py = await preflight();
   mkdirSync(OUT, { recursive: true });
   console.log(`Service: ${machine(py)}`);
-  console.log(`  wrk -t${LOAD.threads} -c${LOAD.connections} -d${SECONDS}s --latency on 127.0.0.1 (one scraper: -t1 -c1), ${ROUNDS} rounds, ${SELECTED.join(', ')}`);
+  console.log(
+    `  wrk -t${LOAD.threads} -c${LOAD.connections} -d${SECONDS}s --latency on 127.0.0.1 (one scraper: -t1 -c1), ${ROUNDS} rounds, ${SELECTED.join(', ')}`,
+  );
   const results: FrameworkResult[] = [];
   const failures: string[] = [];
   for (const framework of SELECTED) {
@@ -472,7 +501,10 @@ async function main(): Promise<number> {
       console.log(row.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(''));
     }
   }
-  writeFileSync(join(OUT, 'service.json'), `${JSON.stringify({ machine: machine(py), rounds: ROUNDS, load: LOAD, scrape: SCRAPE, results, failures }, null, 2)}\n`);
+  writeFileSync(
+    join(OUT, 'service.json'),
+    `${JSON.stringify({ machine: machine(py), rounds: ROUNDS, load: LOAD, scrape: SCRAPE, results, failures }, null, 2)}\n`,
+  );
   console.log(`\nraw figures: .tmp/bench/service.json; logs: .tmp/bench/logs/`);
   if (failures.length) {
     console.error(`\n${failures.length} framework(s) failed:\n${failures.join('\n')}`);

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { promptQuestion } from '../src/generators/app/questions.js';
 import { defaultsFor, OPTIONS } from '../src/answers/options.js';
 import { resolveAnswers, finalizeAnswers } from '../src/answers/resolve.js';
 import { AnswerError, checkName, parsePartial } from '../src/answers/validate.js';
@@ -86,6 +87,12 @@ test('the default name derived from any folder is a valid name', () => {
     assert.is(checkName(name), undefined, `${folder} -> ${name}`);
   }
   assert.is(defaultsFor('Billing API').name, 'billing-api');
+});
+
+test('the observability checkbox refuses grafana without prometheus (inquirer passes the chosen choices)', () => {
+  const q = promptQuestion('observability', defaultsFor('x')) as { validate: (chosen: { value: string }[]) => true | string };
+  assert.match(String(q.validate([{ value: 'grafana' }])), /grafana needs prometheus/);
+  assert.is(q.validate([{ value: 'prometheus' }, { value: 'grafana' }]), true);
 });
 
 test.run();

@@ -11,7 +11,12 @@ import { OPTIONS } from '../src/answers/options.js';
 const BIN = fileURLToPath(new URL('../bin/pydocker.js', import.meta.url));
 
 function pydocker(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_UPDATE_NOTIFIER: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_UPDATE_NOTIFIER: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const tmp = () => mkdtempSync(join(tmpdir(), 'pydocker-cli-'));
@@ -34,7 +39,7 @@ test('new --yes generates a project, as root and without a terminal', () => {
   assert.is(rc.framework, 'flask');
   assert.is(rc.database, 'sqlite');
   assert.ok(existsSync(join(cwd, 'orders/compose.prod.yaml')));
-  assert.ok((readFileSync(join(cwd, 'orders/scripts/deploy.sh')) && true));
+  assert.ok(readFileSync(join(cwd, 'orders/scripts/deploy.sh')) && true);
 });
 
 test('no terminal and answers missing: exit 2 naming them, nothing written', () => {

@@ -45,17 +45,20 @@ test("the user's comments, reordered keys, extra service and changed port surviv
 test('a value the user changed that the change also needs is kept and reported', () => {
   const before = models({ proxy: 'none' }).prod;
   const after = models({ proxy: 'nginx' }).prod;
-  const text = composeText(before, 'h').replace("- 8000:8000", '- 8443:8000');
+  const text = composeText(before, 'h').replace('- 8000:8000', '- 8443:8000');
   const doc = parseCompose('compose.prod.yaml', text);
   const conflicts = applyComposeChange(doc, before as never, after as never);
-  assert.equal(conflicts.map((c) => c.path), ['services.web.ports']);
+  assert.equal(
+    conflicts.map((c) => c.path),
+    ['services.web.ports'],
+  );
   assert.equal(parse(doc.toString()).services.web.ports, ['8443:8000']);
 });
 
 test('a renamed service the change extends is reported, not recreated', () => {
   const before = models({ cache: 'none' }).dev;
   const after = models({ cache: 'redis' }).dev;
-  const doc = parseCompose('compose.yaml', composeText(before, 'h').replace(/^  web:$/m, '  api:'));
+  const doc = parseCompose('compose.yaml', composeText(before, 'h').replace(/^ {2}web:$/m, '  api:'));
   const conflicts = applyComposeChange(doc, before as never, after as never);
   assert.ok(conflicts.some((c) => c.path === 'services.web'));
   assert.is(parse(doc.toString()).services.web, undefined);

@@ -70,7 +70,9 @@ function assertProject(dir: string, key: string, value: string): Answers {
     for (const p of s.ports ?? []) assert.match(p, /^127\.0\.0\.1:/, `${name} dev port on loopback`);
   }
   assert.equal(dev.services.web.ports, [`127.0.0.1:${answers.port}:${answers.port}`]);
-  const published = Object.entries<Record<string, any>>(prod.services).filter(([, s]) => s.ports).map(([n]) => n);
+  const published = Object.entries<Record<string, any>>(prod.services)
+    .filter(([, s]) => s.ports)
+    .map(([n]) => n);
   assert.equal(published, answers.proxy === 'none' ? ['web'] : ['proxy'], 'only the entry point is public in production');
   if (answers.proxy === 'nginx') assert.match(files.get('nginx/dev.conf')!.content, new RegExp(`server web:${answers.port}\\b`));
   if (answers.proxy === 'caddy') assert.match(files.get('caddy/Caddyfile.dev')!.content, new RegExp(`reverse_proxy web:${answers.port}\\b`));
@@ -83,14 +85,21 @@ function assertProject(dir: string, key: string, value: string): Answers {
 for (const [key, value] of CASES) {
   test(`--${key} ${value}: yeoman-test and the bin write the same valid project`, async () => {
     const flags = flagsFor(key, value);
-    const r = await helpers.run<AppGenerator>(AppGenerator as never, settings).withArguments(['svc']).withOptions({ yes: true, ...flags } as never);
+    const r = await helpers
+      .run<AppGenerator>(AppGenerator as never, settings)
+      .withArguments(['svc'])
+      .withOptions({ yes: true, ...flags } as never);
     const viaYeoman = join(r.cwd, 'svc');
     const answers = assertProject(viaYeoman, key, value);
     const expected = key === 'observability' || key === 'extras' ? (value === 'none' ? [] : flags[key]!.split(',')) : key === 'port' ? Number(value) : value;
     assert.equal(answers[key as keyof Answers], expected, `${key} stored`);
 
     const cwd = mkdtempSync(join(tmpdir(), 'pydocker-value-'));
-    const bin = spawnSync(process.execPath, [BIN, 'new', 'svc', '--yes', ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v])], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const bin = spawnSync(process.execPath, [BIN, 'new', 'svc', '--yes', ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v])], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     assert.is(bin.status, 0, bin.stderr);
     assertProject(join(cwd, 'svc'), key, value);
     const a = readTree(viaYeoman);

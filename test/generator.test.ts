@@ -43,7 +43,17 @@ test('prompts: typed answers are used and stored', async () => {
   const r = await run()
     .withArguments(['shop'])
     .withOptions({ interactive: true })
-    .withAnswers({ description: 'Shop API', framework: 'flask', database: 'sqlite', cache: 'memcached', proxy: 'caddy', observability: ['prometheus'], python: '3.12', port: 8100, registry: 'ghcr.io/acme/shop' });
+    .withAnswers({
+      description: 'Shop API',
+      framework: 'flask',
+      database: 'sqlite',
+      cache: 'memcached',
+      proxy: 'caddy',
+      observability: ['prometheus'],
+      python: '3.12',
+      port: 8100,
+      registry: 'ghcr.io/acme/shop',
+    });
   const dir = join(r.cwd, 'shop');
   const a = stored(dir);
   assert.equal([a.framework, a.database, a.cache, a.proxy, a.python, a.port], ['flask', 'sqlite', 'memcached', 'caddy', '3.12', 8100]);
@@ -54,7 +64,10 @@ test('running again inside the project reuses stored answers without asking', as
   const r = await run().withArguments(['svc']).withOptions({ yes: true, framework: 'django', cache: 'none' });
   const dir = join(r.cwd, 'svc');
   // interactive:false and no --yes: any question would fail the run.
-  await helpers.run<AppGenerator>(AppGenerator as never, settings).cd(dir).withOptions({ interactive: false, force: true });
+  await helpers
+    .run<AppGenerator>(AppGenerator as never, settings)
+    .cd(dir)
+    .withOptions({ interactive: false, force: true });
   assert.is(stored(dir).framework, 'django');
   assert.is(compose(dir).services.cache, undefined);
 });
@@ -63,7 +76,10 @@ test('running again keeps the secrets of the existing .env (a database volume wa
   const r = await run().withArguments(['stable']).withOptions({ yes: true });
   const dir = join(r.cwd, 'stable');
   const before = read(dir, '.env');
-  await helpers.run<AppGenerator>(AppGenerator as never, settings).cd(dir).withOptions({ interactive: false, force: true });
+  await helpers
+    .run<AppGenerator>(AppGenerator as never, settings)
+    .cd(dir)
+    .withOptions({ interactive: false, force: true });
   assert.is(read(dir, '.env'), before);
 });
 
@@ -82,13 +98,20 @@ test('without a terminal and with answers missing, it names them and writes noth
 test('a folder with files that is not a pydocker project is refused, unless --force', async () => {
   let dir = '';
   try {
-    await run().inTmpDir((d) => { dir = d; writeFileSync(join(d, 'notes.txt'), 'mine'); }).withOptions({ yes: true, force: false });
+    await run()
+      .inTmpDir((d) => {
+        dir = d;
+        writeFileSync(join(d, 'notes.txt'), 'mine');
+      })
+      .withOptions({ yes: true, force: false });
     assert.unreachable('should refuse');
   } catch (err) {
     assert.match((err as Error).message, /already holds files \(notes\.txt\) and is not a pydocker project/);
   }
   assert.not.ok(existsSync(join(dir, 'compose.yaml')));
-  const r = await run().inTmpDir((d) => writeFileSync(join(d, 'notes.txt'), 'mine')).withOptions({ yes: true, force: true });
+  const r = await run()
+    .inTmpDir((d) => writeFileSync(join(d, 'notes.txt'), 'mine'))
+    .withOptions({ yes: true, force: true });
   assert.ok(existsSync(join(r.cwd, 'compose.yaml')));
   assert.is(read(r.cwd, 'notes.txt'), 'mine');
 });
@@ -100,7 +123,9 @@ test('invalid input is refused with the fix, nothing written', async () => {
     [{ observability: 'grafana' }, /grafana needs prometheus/],
     [{ port: 80 }, /1024 to 65535/],
   ] as const) {
-    const ctx = run().withArguments(['bad']).withOptions({ yes: true, ...options });
+    const ctx = run()
+      .withArguments(['bad'])
+      .withOptions({ yes: true, ...options });
     try {
       await ctx;
       assert.unreachable(`should refuse ${JSON.stringify(options)}`);
@@ -129,7 +154,10 @@ test('without a terminal, a re-run over a changed file names it and writes nothi
   writeFileSync(join(dir, 'Makefile'), 'my: own\n');
   const rc = read(dir, '.yo-rc.json');
   try {
-    await helpers.run<AppGenerator>(AppGenerator as never, settings, { force: false } as never).cd(dir).withOptions({ interactive: false, force: false, framework: 'flask' });
+    await helpers
+      .run<AppGenerator>(AppGenerator as never, settings, { force: false } as never)
+      .cd(dir)
+      .withOptions({ interactive: false, force: false, framework: 'flask' });
     assert.unreachable('should refuse');
   } catch (err) {
     assert.match((err as Error).message, /file\(s\) differ from what the generator writes, and there is no terminal to ask:\n/);

@@ -67,7 +67,7 @@ test('add, interrupted at every write step: the project is exactly as it was', a
   writeFileSync(join(dir, '.yo-rc.json'), `${JSON.stringify({ 'generator-pydocker': { answers, version: 1 } }, null, 2)}\n`);
   const before = snapshot(dir);
   let step = 1;
-  for (;; step++) {
+  for (; ; step++) {
     const sig = SIGS[step % SIGS.length]!;
     const o = await interrupted(['add', 'redis'], dir, sig, { pauseAt: step });
     if (o.code === 0) break; // past the last step: the run finished without pausing

@@ -85,7 +85,10 @@ test('plan() rejects grafana without prometheus, saying why and how to fix it', 
 
 /** Rewrites every way a text spells one Python version (3.13.7, 3.13, py313, cp313) as another. */
 function swapPython(text: string, from: string, to: string): string {
-  const patch = (v: string) => pythonImage(v as Answers['python']).replace(/^python:/, '').split('-')[0]!;
+  const patch = (v: string) =>
+    pythonImage(v as Answers['python'])
+      .replace(/^python:/, '')
+      .split('-')[0]!;
   const digits = (v: string) => v.replace('.', '');
   return text
     .replaceAll(patch(from), patch(to))
@@ -115,7 +118,9 @@ test('python only changes version strings (the FROM lines and other version pins
         la.forEach((line, i) => {
           const other = lb[i]!;
           if (line === other || swapPython(line, first, python) === other || swapPython(other, python, first) === line) return;
-          assert.unreachable(`${framework}: ${path} differs between python ${first} and ${python} beyond version strings, line ${i + 1}:\n  ${line}\n  ${other}`);
+          assert.unreachable(
+            `${framework}: ${path} differs between python ${first} and ${python} beyond version strings, line ${i + 1}:\n  ${line}\n  ${other}`,
+          );
         });
       }
     }
@@ -172,8 +177,10 @@ test('every combination passes every check', async () => {
   mkdirSync(reports, { recursive: true });
   writeFileSync(new URL('matrix.json', reports), `${JSON.stringify(report, null, 1)}\n`);
 
-  console.log(`  ${combos.length} combinations in ${seconds.toFixed(1)} s on ${workers} worker(s), ${cpuSeconds.toFixed(1)} s of CPU in this process` +
-    ` (worker time: render ${(timing.render / 1000).toFixed(1)} s, checks ${(timing.checks / 1000).toFixed(1)} s, python3/bash ${(timing.tools / 1000).toFixed(1)} s)`);
+  console.log(
+    `  ${combos.length} combinations in ${seconds.toFixed(1)} s on ${workers} worker(s), ${cpuSeconds.toFixed(1)} s of CPU in this process` +
+      ` (worker time: render ${(timing.render / 1000).toFixed(1)} s, checks ${(timing.checks / 1000).toFixed(1)} s, python3/bash ${(timing.tools / 1000).toFixed(1)} s)`,
+  );
   for (const [c, e] of perCheck) {
     const mark = e.failed.length === 0 ? 'pass' : 'FAIL';
     console.log(`  ${mark} ${c.padEnd(27)} ${String(combos.length - e.failed.length).padStart(5)}/${combos.length}${e.first ? `  first: ${e.first}` : ''}`);

@@ -48,11 +48,17 @@ for (const database of DATABASES) {
     assert.equal(svc(dev.services.migrate).depends_on.db, { condition: 'service_healthy' });
     const volume = String(db.volumes[0]).split(':')[0]!;
     assert.ok(dev.volumes && volume in dev.volumes, 'named volume declared');
-    assert.ok(db.ports.every((p: string) => p.startsWith('127.0.0.1:')), 'dev ports on loopback only');
+    assert.ok(
+      db.ports.every((p: string) => p.startsWith('127.0.0.1:')),
+      'dev ports on loopback only',
+    );
     assert.is(svc(prod.services.db).ports, undefined, 'database not published in production');
     assert.match(webEnv.DATABASE_URL, database === 'postgres' ? /^postgresql\+psycopg:\/\/.*@db:5432\// : /^mysql\+pymysql:\/\/.*@db:3306\//);
     const secrets = p.env.filter((e) => typeof e.dev !== 'string').map((e) => e.name);
-    assert.ok(secrets.some((n) => n.endsWith('PASSWORD')), 'database password is a generated secret');
+    assert.ok(
+      secrets.some((n) => n.endsWith('PASSWORD')),
+      'database password is a generated secret',
+    );
   });
 }
 
@@ -70,7 +76,13 @@ for (const cache of CACHES) {
     assert.equal(web.depends_on.cache, { condition: 'service_healthy' });
     assert.is(svc(p.compose.prod.services.cache).ports, undefined);
     assert.ok(p.readiness.includes(cache));
-    const own = componentById(cache)!.contribute({ answers: p.answers, has: (id) => p.components.includes(id), lookup: componentById, can: (c) => p.capabilities.includes(c) }).appEnv?.dev ?? {};
+    const own =
+      componentById(cache)!.contribute({
+        answers: p.answers,
+        has: (id) => p.components.includes(id),
+        lookup: componentById,
+        can: (c) => p.capabilities.includes(c),
+      }).appEnv?.dev ?? {};
     assert.ok(Object.keys(own).length > 0 && Object.keys(own).every((k) => web.environment[k] === own[k]), 'the app gets the client settings');
   });
 }
@@ -97,10 +109,19 @@ for (const o of OBSERVABILITY) {
     const required = (componentById(o)!.requires ?? []).map((r) => r.id);
     const p = plan(base({ observability: [...required, o] }));
     const without = plan(base({ observability: required }));
-    const ctx = { answers: p.answers, has: (id: string) => p.components.includes(id), lookup: componentById, can: (c: Capability) => p.capabilities.includes(c) };
+    const ctx = {
+      answers: p.answers,
+      has: (id: string) => p.components.includes(id),
+      lookup: componentById,
+      can: (c: Capability) => p.capabilities.includes(c),
+    };
     const own = componentById(o)!.contribute(ctx);
     for (const name of Object.keys(own.services?.dev ?? {})) assert.ok(p.compose.dev.services[name] && !without.compose.dev.services[name], `${name} added`);
-    for (const v of own.env ?? []) assert.ok(p.env.some((e) => e.name === v.name), `${v.name} planned`);
+    for (const v of own.env ?? [])
+      assert.ok(
+        p.env.some((e) => e.name === v.name),
+        `${v.name} planned`,
+      );
     for (const [k, v] of Object.entries(own.appEnv?.dev ?? {})) assert.is(svc(p.compose.dev.services.web).environment[k], v);
     assert.ok(p.files.length > without.files.length || (own.files ?? []).length === 0);
   });
@@ -122,7 +143,7 @@ test('whatever the app port, development never publishes one host port twice (or
   const all = { observability: ['prometheus', 'grafana', 'otel', 'sentry'] } as const;
   for (const port of [8000, 8080, 9090, 3000, 4318, 5432, 3306, 6379, 11211]) {
     for (const extra of [{ cache: 'memcached', database: 'mysql' }, {}] as const) {
-      let p;
+      let p: ReturnType<typeof plan>;
       try {
         p = plan(base({ port, ...all, ...extra, observability: [...all.observability] }));
       } catch (err) {

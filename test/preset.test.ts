@@ -56,7 +56,10 @@ test('the schema offers exactly the values the generator accepts (printed by `pr
 
 test('a preset applies its defaults, locks, values and overlay (yeoman-test)', async () => {
   const preset = teamPreset();
-  const r = await helpers.run<AppGenerator>(AppGenerator as never, app).withArguments(['orders']).withOptions({ yes: true, preset });
+  const r = await helpers
+    .run<AppGenerator>(AppGenerator as never, app)
+    .withArguments(['orders'])
+    .withOptions({ yes: true, preset });
   const dir = join(r.cwd, 'orders');
   const s = stored(dir);
   assert.equal([s.answers.framework, s.answers.database, s.answers.cache, s.answers.python], ['flask', 'sqlite', 'none', '3.12']);
@@ -82,7 +85,10 @@ test('a preset applies its defaults, locks, values and overlay (yeoman-test)', a
 test('a locked answer cannot be overridden by flag, answers file or prompt', async () => {
   const preset = teamPreset();
   try {
-    await helpers.run<AppGenerator>(AppGenerator as never, app).withArguments(['x']).withOptions({ yes: true, preset, cache: 'redis' });
+    await helpers
+      .run<AppGenerator>(AppGenerator as never, app)
+      .withArguments(['x'])
+      .withOptions({ yes: true, preset, cache: 'redis' });
     assert.unreachable('flag should be refused');
   } catch (err) {
     assert.match((err as Error).message, /flag --cache: cache is locked to "none" by preset "acme"/);
@@ -105,7 +111,10 @@ test('a locked answer cannot be overridden by flag, answers file or prompt', asy
 test('a malformed preset reports every problem at once and writes nothing', async () => {
   const dir = join(tmp(), 'broken');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'pydocker-preset.yaml'), 'name: broken\nversion: one\ncolour: blue\ndefaults:\n  framework: rails\nvalues:\n  requirements: ["requests"]\n');
+  writeFileSync(
+    join(dir, 'pydocker-preset.yaml'),
+    'name: broken\nversion: one\ncolour: blue\ndefaults:\n  framework: rails\nvalues:\n  requirements: ["requests"]\n',
+  );
   try {
     await loadPreset(dir, tmp());
     assert.unreachable('should fail');
@@ -149,15 +158,26 @@ test('the bin: --preset, --print-answers and --answers round-trip', () => {
 
 test('service in a preset-made project keeps honouring the preset, and warns on a version change', async () => {
   const preset = teamPreset();
-  const r = await helpers.run<AppGenerator>(AppGenerator as never, app).withArguments(['orders']).withOptions({ yes: true, preset });
+  const r = await helpers
+    .run<AppGenerator>(AppGenerator as never, app)
+    .withArguments(['orders'])
+    .withOptions({ yes: true, preset });
   const dir = join(r.cwd, 'orders');
   writeFileSync(join(preset, 'pydocker-preset.yaml'), read(preset, 'pydocker-preset.yaml').replace('version: 1.2.0', 'version: 1.3.0'));
-  const added = await helpers.run<ServiceGenerator>(ServiceGenerator as never, service).cd(dir).withArguments(['prometheus']).withOptions({ interactive: false });
+  const added = await helpers
+    .run<ServiceGenerator>(ServiceGenerator as never, service)
+    .cd(dir)
+    .withArguments(['prometheus'])
+    .withOptions({ interactive: false });
   assert.ok(added.generator && true);
   assert.is(read(dir, 'Makefile'), '# Acme standard Makefile for orders\ntest:\n\tpytest\n', 'overlay kept');
   assert.match(read(dir, '.env.example'), /^ACME_REGION=/m);
   try {
-    await helpers.run<ServiceGenerator>(ServiceGenerator as never, service).cd(dir).withArguments(['redis']).withOptions({ interactive: false });
+    await helpers
+      .run<ServiceGenerator>(ServiceGenerator as never, service)
+      .cd(dir)
+      .withArguments(['redis'])
+      .withOptions({ interactive: false });
     assert.unreachable('locked slot');
   } catch (err) {
     assert.match((err as Error).message, /preset "acme" locks cache/);

@@ -27,7 +27,10 @@ test('long constants and docstrings are wrapped as ruff format would', () => {
   assert.is(pyConstant('URL', long), `URL = (\n    "${long}"\n)`);
   assert.is(pyConstant('URL', 'short'), 'URL = "short"');
   const doc = docstring(`${'word '.repeat(40)}end`, 4);
-  assert.ok(doc.split('\n').every((l) => l.length <= 120), doc);
+  assert.ok(
+    doc.split('\n').every((l) => l.length <= 120),
+    doc,
+  );
   // Just over one line: two lines of text, else ruff format joins text and closing quotes back together.
   const near = docstring(`${'abcd '.repeat(23)}xyz`);
   assert.is(near.split('\n').length, 3, near);
@@ -38,10 +41,19 @@ test('the longest name and description keep every generated Python line within 1
   const description = `${'Long description '.repeat(5)}with "quotes" & \\ `.slice(0, 100);
   for (const framework of ['fastapi', 'flask', 'django'] as const) {
     const files = renderProject(
-      answersFor(name, { name, description, framework, observability: ['prometheus', 'grafana', 'otel', 'sentry'], extras: ['rabbitmq', 'worker', 'adminer'], broker: 'rabbitmq' }),
+      answersFor(name, {
+        name,
+        description,
+        framework,
+        observability: ['prometheus', 'grafana', 'otel', 'sentry'],
+        extras: ['rabbitmq', 'worker', 'adminer'],
+        broker: 'rabbitmq',
+      }),
     );
     for (const f of files.filter((x) => x.path.endsWith('.py'))) {
-      f.content.split('\n').forEach((line, i) => assert.ok(line.length <= 120, `${framework} ${f.path}:${i + 1} has ${line.length} characters`));
+      f.content.split('\n').forEach((line, i) => {
+        assert.ok(line.length <= 120, `${framework} ${f.path}:${i + 1} has ${line.length} characters`);
+      });
     }
   }
 });

@@ -30,7 +30,11 @@ function project(answers: Answers): string {
 }
 
 const add = (dir: string, kind: string | undefined, opts: Record<string, unknown> = {}) =>
-  helpers.run<ServiceGenerator>(ServiceGenerator as never, settings, { force: false } as never).cd(dir).withArguments(kind ? [kind] : []).withOptions({ interactive: false, force: false, ...opts } as never);
+  helpers
+    .run<ServiceGenerator>(ServiceGenerator as never, settings, { force: false } as never)
+    .cd(dir)
+    .withArguments(kind ? [kind] : [])
+    .withOptions({ interactive: false, force: false, ...opts } as never);
 
 function readTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -71,8 +75,19 @@ for (const kind of ADDABLE_KINDS) {
       assert.equal(Object.keys(parseEnvFile(actual.get(f)!)).sort(), Object.keys(parseEnvFile(expected.get(f)!)).sort(), `${f} variables`);
     }
     assert.equal(JSON.parse(actual.get('.yo-rc.json')!)['generator-pydocker'].answers, after);
-    const files = [...actual].filter(([p]) => p !== '.yo-rc.json').map(([path, content]) => ({ path, content, executable: expected.get(path) !== undefined && renderProject(after).find((f) => f.path === path)?.executable }));
-    const problems = verifyProject(projectFrom(after, files.map((f) => ({ ...f, executable: Boolean(f.executable) }))));
+    const files = [...actual]
+      .filter(([p]) => p !== '.yo-rc.json')
+      .map(([path, content]) => ({
+        path,
+        content,
+        executable: expected.get(path) !== undefined && renderProject(after).find((f) => f.path === path)?.executable,
+      }));
+    const problems = verifyProject(
+      projectFrom(
+        after,
+        files.map((f) => ({ ...f, executable: Boolean(f.executable) })),
+      ),
+    );
     assert.equal(problems.map(formatProblem), []);
   });
 }

@@ -136,7 +136,11 @@ test('symlinks: followed inside the project, refused when they leave it (even wi
   symlinkSync(outside, join(dir, 'scripts/deploy.sh'));
   const before = snapshot(dir);
   await rejects(
-    () => applyWrites(dir, [{ path: 'scripts/deploy.sh', content: 'x', mode: 0o755 }, { path: 'Makefile', content: 'y', mode: 0o644 }]),
+    () =>
+      applyWrites(dir, [
+        { path: 'scripts/deploy.sh', content: 'x', mode: 0o755 },
+        { path: 'Makefile', content: 'y', mode: 0o644 },
+      ]),
     /scripts\/deploy\.sh is a symbolic link to .*passwd, outside the project; pydocker never writes through it/,
   );
   assert.equal(treeDiff(before, snapshot(dir)), []);
@@ -203,14 +207,24 @@ test('new --yes twice: the second run exits 0, reports every file identical and 
   assert.is(pydocker(['new', 'svc', '--yes'], parent).status, 0);
   const dir = join(parent, 'svc');
   const before = snapshot(dir);
-  const mtimes = Object.keys(before).filter((k) => !k.endsWith('/')).map((k) => statSync(join(dir, k)).mtimeMs);
+  const mtimes = Object.keys(before)
+    .filter((k) => !k.endsWith('/'))
+    .map((k) => statSync(join(dir, k)).mtimeMs);
   const again = pydocker(['new', '--yes'], dir);
   assert.is(again.status, 0, again.stderr);
   const lines = again.stdout.split('\n').filter((l) => /^ *(identical|create|chmod|force|skip|update) \S+$/.test(l));
   assert.ok(lines.length === Object.keys(before).filter((k) => !k.endsWith('/')).length, `one line per file (${lines.length})`);
-  assert.equal(lines.filter((l) => !/^ *identical /.test(l)), []);
+  assert.equal(
+    lines.filter((l) => !/^ *identical /.test(l)),
+    [],
+  );
   assert.equal(treeDiff(before, snapshot(dir)), []);
-  assert.equal(Object.keys(before).filter((k) => !k.endsWith('/')).map((k) => statSync(join(dir, k)).mtimeMs), mtimes);
+  assert.equal(
+    Object.keys(before)
+      .filter((k) => !k.endsWith('/'))
+      .map((k) => statSync(join(dir, k)).mtimeMs),
+    mtimes,
+  );
 });
 
 test.run();

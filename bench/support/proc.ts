@@ -167,5 +167,8 @@ export function isAlive(pid: number): boolean {
 export function tail(path: string, n = 30): string {
   if (!existsSync(path)) return '';
   const lines = readFileSync(path, 'utf8').split('\n');
-  return lines.slice(Math.max(0, lines.length - n - 1)).join('\n').trimEnd();
+  return lines
+    .slice(Math.max(0, lines.length - n - 1))
+    .join('\n')
+    .trimEnd();
 }

@@ -56,8 +56,7 @@ const OBSERVABILITY_SUBSETS = observabilitySubsets();
 export const MATRIX_EXTRAS: readonly Extra[][] = [[], ['worker'], ['rabbitmq'], ['adminer'], ['rabbitmq', 'worker'], ['rabbitmq', 'worker', 'adminer']];
 
 /** Number of structural combinations, which is also the number of combinations `combinations()` returns. */
-export const COMBINATION_COUNT =
-  FRAMEWORKS.length * DATABASES.length * CACHES.length * PROXIES.length * OBSERVABILITY_SUBSETS.length;
+export const COMBINATION_COUNT = FRAMEWORKS.length * DATABASES.length * CACHES.length * PROXIES.length * OBSERVABILITY_SUBSETS.length;
 
 /**
  * Every valid combination, one per structural combination, with the value-only answers assigned so that
@@ -66,11 +65,11 @@ export const COMBINATION_COUNT =
  */
 export function combinations(): Answers[] {
   const out: Answers[] = [];
-  FRAMEWORKS.forEach((framework, f) =>
-    DATABASES.forEach((database, d) =>
-      CACHES.forEach((cache, c) =>
-        PROXIES.forEach((proxy, p) =>
-          OBSERVABILITY_SUBSETS.forEach((observability, o) => {
+  for (const [f, framework] of FRAMEWORKS.entries()) {
+    for (const [d, database] of DATABASES.entries()) {
+      for (const [c, cache] of CACHES.entries()) {
+        for (const [p, proxy] of PROXIES.entries()) {
+          for (const [o, observability] of OBSERVABILITY_SUBSETS.entries()) {
             // Sums of indices modulo the number of values: for any fixed value of one answer the others still
             // run through every residue, so every pair appears. The weights differ so that the value-only
             // answers are not locked to each other.
@@ -101,11 +100,11 @@ export function combinations(): Answers[] {
                 }
               }
             }
-          }),
-        ),
-      ),
-    ),
-  );
+          }
+        }
+      }
+    }
+  }
   return out;
 }
 

@@ -73,12 +73,33 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'database', flag: 'database', kind: 'select', choices: DATABASES, message: 'Database', help: 'database' },
   { key: 'cache', flag: 'cache', kind: 'select', choices: CACHES, message: 'Cache', help: 'cache' },
   { key: 'proxy', flag: 'proxy', kind: 'select', choices: PROXIES, message: 'Reverse proxy', help: 'reverse proxy in front of the app' },
-  { key: 'observability', flag: 'observability', kind: 'multi', choices: OBSERVABILITY, message: 'Observability', help: `comma-separated, or 'none'${requirementNotes('observability')}` },
+  {
+    key: 'observability',
+    flag: 'observability',
+    kind: 'multi',
+    choices: OBSERVABILITY,
+    message: 'Observability',
+    help: `comma-separated, or 'none'${requirementNotes('observability')}`,
+  },
   { key: 'extras', flag: 'extras', kind: 'multi', choices: EXTRAS, message: 'Extra services', help: `comma-separated, or 'none': ${labelled('extra')}` },
-  { key: 'broker', flag: 'broker', kind: 'select', choices: BROKERS, message: 'Broker of the Celery worker', help: `broker of the worker (with --extras worker); default: ${BROKERS.filter((b) => b !== defaultBroker({})).join(' or ')} when chosen, else ${defaultBroker({})}`, askWhen: (a) => a.extras.includes('worker') },
+  {
+    key: 'broker',
+    flag: 'broker',
+    kind: 'select',
+    choices: BROKERS,
+    message: 'Broker of the Celery worker',
+    help: `broker of the worker (with --extras worker); default: ${BROKERS.filter((b) => b !== defaultBroker({})).join(' or ')} when chosen, else ${defaultBroker({})}`,
+    askWhen: (a) => a.extras.includes('worker'),
+  },
   { key: 'python', flag: 'python', kind: 'select', choices: PYTHONS, message: 'Python version of the image', help: 'Python of the Docker image' },
   { key: 'port', flag: 'port', kind: 'number', message: 'Port the app listens on', help: 'port the app listens on inside its container' },
-  { key: 'registry', flag: 'registry', kind: 'text', message: 'Image repository for deploys', help: 'image repository the deploy script pushes to (default: a local image name)' },
+  {
+    key: 'registry',
+    flag: 'registry',
+    kind: 'text',
+    message: 'Image repository for deploys',
+    help: 'image repository the deploy script pushes to (default: a local image name)',
+  },
 ];
 
 /** Built-in defaults; `name` and `registry` depend on the folder and name, so they are filled in by `defaultsFor`. */

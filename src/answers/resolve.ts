@@ -33,7 +33,11 @@ export function resolveAnswers(sources: AnswerSources): Resolution {
   const preset = sources.preset;
   const locked = preset?.locked ?? {};
   for (const [key, value] of Object.entries(locked)) {
-    for (const [origin, given] of [['flag --' + flagOf(key as AnswerKey), flags], [sources.answersFile?.name ?? '', file], ['.yo-rc.json', stored]] as const) {
+    for (const [origin, given] of [
+      ['flag --' + flagOf(key as AnswerKey), flags],
+      [sources.answersFile?.name ?? '', file],
+      ['.yo-rc.json', stored],
+    ] as const) {
       const v = (given as Record<string, unknown>)[key];
       if (v !== undefined && !isDeepStrictEqual(v, value)) {
         problems.push(`${origin}: ${key} is locked to ${JSON.stringify(value)} by preset "${preset!.name}"; it cannot be ${JSON.stringify(v)}`);

@@ -14,7 +14,8 @@ export class AnswerError extends UsageError {
 
 const NAME_RE = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
 // A Docker image repository without tag: optional registry host[:port], then lowercase path components.
-const REPOSITORY_RE = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const REPOSITORY_RE =
+  /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 export function checkName(value: string): string | undefined {
   if (!value) return 'name is empty: give one with --name or as the target folder, e.g. `pydocker new my-service`';
@@ -74,9 +75,7 @@ export function parseValue(spec: OptionSpec, raw: unknown, problems: string[], o
       return v;
     }
     case 'multi': {
-      const items = (Array.isArray(raw) ? raw.map(String) : String(raw).split(','))
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean);
+      const items = (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
       if (items.length === 1 && items[0] === 'none') return [];
       const bad = items.filter((v) => !spec.choices.includes(v));
       if (bad.length > 0) {

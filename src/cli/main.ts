@@ -10,7 +10,10 @@ import { helpText } from './help.js';
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
   }
 }
@@ -76,16 +79,16 @@ async function runGenerator(command: keyof typeof GENERATORS, positionals: strin
   readStoredAnswers(resolve(process.cwd(), command === 'new' ? (positionals[0] ?? '.') : '.'));
   // Loaded only when a generator runs: yeoman-environment dominates start-up time.
   const [{ createEnv }, { default: Gen }] = await Promise.all([import('yeoman-environment'), load()]);
-  const env = createEnv({ force: Boolean(values.force), dryRun: Boolean(values['dry-run']), skipInstall: true } as never);
+  const env = createEnv({ force: Boolean(values.force), dryRun: Boolean(values['dry-run']), skipInstall: true });
   const namespace = `pydocker:${name}`;
-  env.register(Gen as never, { namespace, resolved: new URL(`../generators/${name}/index.js`, import.meta.url).pathname } as never);
+  env.register(Gen, { namespace, resolved: new URL(`../generators/${name}/index.js`, import.meta.url).pathname });
   const generatorOptions: Record<string, unknown> = { yes: Boolean(values.yes), force: Boolean(values.force), skipInstall: true };
   if (values.preset !== undefined) generatorOptions.preset = values.preset;
   if (command === 'add' && values.broker !== undefined) generatorOptions.broker = values.broker;
   if (values.answers !== undefined) generatorOptions.answers = values.answers;
   if (values['print-answers']) generatorOptions.printAnswers = true;
   for (const o of OPTIONS) if (values[o.flag] !== undefined) generatorOptions[o.flag] = values[o.flag];
-  await env.run([namespace, ...positionals], generatorOptions as never);
+  await env.run([namespace, ...positionals], generatorOptions);
 }
 
 /**
@@ -113,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'new' || command === 'add') {
       if (command === 'add' && (OPTIONS.some((o) => o.flag !== 'broker' && values[o.flag] !== undefined) || values.preset || values.answers)) {
-        throw new CliError('`pydocker add` takes a kind (and --broker for a worker), not answers: the project\'s answers are in its .yo-rc.json');
+        throw new CliError("`pydocker add` takes a kind (and --broker for a worker), not answers: the project's answers are in its .yo-rc.json");
       }
       await runGenerator(command, rest, values);
       return 0;

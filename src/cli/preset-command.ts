@@ -11,13 +11,15 @@ import { builtinTemplate, render, TEMPLATES_DIR } from '../render/render.js';
 const PACKAGE_TEMPLATES = join(TEMPLATES_DIR, 'preset-package');
 
 function listFiles(root: string, rel = ''): string[] {
-  return readdirSync(join(root, rel), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(root, join(rel, e.name)) : [join(rel, e.name)],
-  );
+  return readdirSync(join(root, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(root, join(rel, e.name)) : [join(rel, e.name)]));
 }
 
 function init(dir: string): number {
-  const name = basename(dir).replace(/^pydocker-preset-/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'team';
+  const name =
+    basename(dir)
+      .replace(/^pydocker-preset-/, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-') || 'team';
   const existing = PRESET_FILES.find((f) => existsSync(join(dir, f)));
   if (existing) throw new UsageError(`${join(dir, existing)} already exists; check it with \`pydocker preset check ${dir}\``);
   const ctx = { name, packageName: `pydocker-preset-${name}` };
@@ -41,7 +43,12 @@ async function check(dir: string): Promise<number> {
   const preset = await loadPreset(dir, process.cwd());
   const { proposed } = resolveAnswers({
     folderName: 'preset-check',
-    preset: { name: preset.name, defaults: preset.defaults, locked: preset.locked, ...(preset.values.registry ? { registryPrefix: preset.values.registry } : {}) },
+    preset: {
+      name: preset.name,
+      defaults: preset.defaults,
+      locked: preset.locked,
+      ...(preset.values.registry ? { registryPrefix: preset.values.registry } : {}),
+    },
   });
   const answers = finalizeAnswers(proposed);
   // Rendering a whole project proves the overlay's templates render with the real context.

@@ -8,7 +8,10 @@ import type { Capability, Component, RuleContext, Slot } from './types.js';
 export type ChoiceSlot = Exclude<Slot, 'core' | 'support'>;
 
 /** The answer each choice slot fills, and whether it takes one value (`none` allowed when optional) or a set. */
-export const CHOICE_SLOTS: Record<ChoiceSlot, { key: 'framework' | 'database' | 'cache' | 'proxy' | 'observability' | 'extras'; multi: boolean; optional: boolean }> = {
+export const CHOICE_SLOTS: Record<
+  ChoiceSlot,
+  { key: 'framework' | 'database' | 'cache' | 'proxy' | 'observability' | 'extras'; multi: boolean; optional: boolean }
+> = {
   framework: { key: 'framework', multi: false, optional: false },
   database: { key: 'database', multi: false, optional: true },
   cache: { key: 'cache', multi: false, optional: true },
@@ -105,7 +108,9 @@ export function defaultBroker(a: Partial<Answers>): string {
 
 /** `id (label)` of every choice of a slot, for help texts. */
 export function labelled(slot: ChoiceSlot): string {
-  return COMPONENTS.filter((c) => c.slot === slot).map((c) => `${c.id} (${c.label})`).join(', ');
+  return COMPONENTS.filter((c) => c.slot === slot)
+    .map((c) => `${c.id} (${c.label})`)
+    .join(', ');
 }
 
 /** `; grafana needs prometheus` for the requirements between choices of one slot, for help texts. */

@@ -49,7 +49,10 @@ export function addKind(a: Answers, kind: string, options: { broker?: string } =
   }
   const { key, multi } = CHOICE_SLOTS[slot];
   if (has(a, kind)) {
-    return { status: 'present', message: multi ? `${kind} is already part of this project; nothing changed` : `${kind} is already this project's ${key}; nothing changed` };
+    return {
+      status: 'present',
+      message: multi ? `${kind} is already part of this project; nothing changed` : `${kind} is already this project's ${key}; nothing changed`,
+    };
   }
   if (!multi && a[key] !== 'none') {
     const others = addableTo(a);

@@ -55,7 +55,10 @@ export function updateProject(
 ): ProjectUpdate {
   // One secret per variable for this update, shared by both renders, so only new variables differ.
   const secrets = new Map<string, string>();
-  const secret = (name: string) => secrets.get(name) ?? (secrets.set(name, randomBytes(24).toString('hex')), secrets.get(name)!);
+  const secret = (name: string) => {
+    if (!secrets.has(name)) secrets.set(name, randomBytes(24).toString('hex'));
+    return secrets.get(name)!;
+  };
   const existingEnv = parseEnvFile(read('.env') ?? '');
   const renderOptions = { overlay: options.overlay, secret, existingEnv };
   const old = new Map(render(before, renderOptions).map((f) => [f.path, f]));
@@ -69,7 +72,11 @@ export function updateProject(
     if (yours === undefined) {
       // A new file is created; one the user deleted is left deleted.
       if (base === undefined) writes.push(file);
-      else manual.push({ file: file.path, instructions: `you deleted ${file.path}; the change would have edited it:\n${patch(file.path, base.content, file.content)}` });
+      else
+        manual.push({
+          file: file.path,
+          instructions: `you deleted ${file.path}; the change would have edited it:\n${patch(file.path, base.content, file.content)}`,
+        });
       continue;
     }
     if (yours === file.content) continue;
@@ -77,7 +84,7 @@ export function updateProject(
     const mode = COMPOSE[file.path as keyof typeof COMPOSE];
     if (mode) {
       const doc = parseCompose(file.path, yours);
-      const conflicts = applyComposeChange(doc, before.compose[mode] as never, after.compose[mode] as never);
+      const conflicts = applyComposeChange(doc, { ...before.compose[mode] }, { ...after.compose[mode] });
       const content = doc.toString(COMPOSE_STRINGIFY);
       if (content !== yours) writes.push({ path: file.path, content });
       if (conflicts.length > 0) manual.push({ file: file.path, instructions: `keep or change by hand:\n${describeComposeConflicts(file.path, conflicts)}` });

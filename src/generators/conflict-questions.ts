@@ -1,8 +1,9 @@
 // In a terminal, a file the person changed is a question: overwrite, keep, or look at the difference first.
+import type { PromptQuestion } from 'yeoman-generator';
 import type { AssessedFile } from '../write/assess.js';
 import { fileDiff } from '../write/diff.js';
 
-type Prompt = (questions: object[]) => Promise<{ action: string }>;
+type Prompt = (questions: PromptQuestion<{ action: string }>[]) => Promise<{ action: string }>;
 
 const CHOICES = [
   { name: 'Overwrite it', value: 'write' },

@@ -45,9 +45,7 @@ function prodDefaults(service: ComposeService): ComposeService {
 }
 
 function withoutEmpty(service: ComposeService): ComposeService {
-  return Object.fromEntries(
-    Object.entries(service).filter(([, v]) => !(v && typeof v === 'object' && Object.keys(v).length === 0)),
-  );
+  return Object.fromEntries(Object.entries(service).filter(([, v]) => !(v && typeof v === 'object' && Object.keys(v).length === 0)));
 }
 
 function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[], mode: Mode): Record<string, ComposeService> {

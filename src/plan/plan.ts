@@ -50,8 +50,7 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
   if (serves.length !== 1) throw new Error(`internal: expected exactly one framework to say how the app is served, got ${serves.length}`);
   const serve = serves[0]!;
 
-  const all = <K extends keyof Contribution>(key: K) =>
-    contributions.flatMap((c) => (c[key] as unknown[] | undefined) ?? []) as NonNullable<Contribution[K]>;
+  const all = <K extends keyof Contribution>(key: K) => contributions.flatMap((c) => (c[key] as unknown[] | undefined) ?? []) as NonNullable<Contribution[K]>;
 
   const dev = buildCompose(answers, serve, contributions, 'dev');
   const clashes = hostPortClashes(dev.services);

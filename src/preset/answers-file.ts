@@ -7,7 +7,8 @@ import type { Answers } from '../answers/options.js';
 
 export function readAnswersFile(path: string, cwd: string): { name: string; values: Record<string, unknown> } {
   const full = resolve(cwd, path);
-  if (!existsSync(full)) throw new UsageError(`answers file ${full} does not exist; check the path, or write one with \`pydocker new --print-answers > answers.yaml\``);
+  if (!existsSync(full))
+    throw new UsageError(`answers file ${full} does not exist; check the path, or write one with \`pydocker new --print-answers > answers.yaml\``);
   let data: unknown;
   try {
     data = parse(readFileSync(full, 'utf8'));

@@ -11,7 +11,9 @@ export function presetContribution(values: PresetValues): Contribution {
     ...(v.secret ? { requiredInProd: true } : {}),
   }));
   const appEnv = (mode: 'dev' | 'prod') =>
-    Object.fromEntries(env.map((v) => [v.name, v.requiredInProd ? `\${${v.name}:?set ${v.name} in ${mode === 'prod' ? '.env.prod' : '.env'}}` : `\${${v.name}:-}`]));
+    Object.fromEntries(
+      env.map((v) => [v.name, v.requiredInProd ? `\${${v.name}:?set ${v.name} in ${mode === 'prod' ? '.env.prod' : '.env'}}` : `\${${v.name}:-}`]),
+    );
   return {
     env,
     appEnv: { dev: appEnv('dev'), prod: appEnv('prod') },

@@ -45,7 +45,10 @@ export const PRESET_FILES = ['pydocker-preset.yaml', 'pydocker-preset.yml', 'pyd
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema/pydocker-preset.schema.json', import.meta.url));
 
 export class PresetError extends UsageError {
-  constructor(where: string, readonly problems: string[]) {
+  constructor(
+    where: string,
+    readonly problems: string[],
+  ) {
     super(`preset ${where} is not valid:\n  - ${problems.join('\n  - ')}`);
   }
 }
@@ -54,7 +57,10 @@ export class PresetError extends UsageError {
 export function locatePreset(spec: string, cwd: string): { dir: string; source: string } {
   const asPath = isAbsolute(spec) ? spec : resolve(cwd, spec);
   if (spec.startsWith('.') || isAbsolute(spec) || (existsSync(asPath) && statSync(asPath).isDirectory())) {
-    if (!existsSync(asPath)) throw new UsageError(`preset folder ${asPath} does not exist; give a folder holding pydocker-preset.yaml, or an installed npm package (pydocker-preset-NAME)`);
+    if (!existsSync(asPath))
+      throw new UsageError(
+        `preset folder ${asPath} does not exist; give a folder holding pydocker-preset.yaml, or an installed npm package (pydocker-preset-NAME)`,
+      );
     return { dir: asPath, source: asPath };
   }
   const names = spec.startsWith('@') || spec.startsWith('pydocker-preset-') ? [spec] : [`pydocker-preset-${spec}`, spec];
@@ -84,7 +90,8 @@ export function presetSchema(): Record<string, unknown> {
   for (const o of OPTIONS) {
     if (!('choices' in o) || !props[o.key]) continue;
     const { description } = props[o.key]!;
-    props[o.key] = o.kind === 'multi' ? { type: 'array', uniqueItems: true, items: { enum: [...o.choices] }, description } : { enum: [...o.choices], description };
+    props[o.key] =
+      o.kind === 'multi' ? { type: 'array', uniqueItems: true, items: { enum: [...o.choices] }, description } : { enum: [...o.choices], description };
   }
   return schema;
 }
@@ -119,7 +126,14 @@ export async function loadPreset(spec: string, cwd: string): Promise<Preset> {
     throw new PresetError(file, [`cannot be parsed: ${(err as Error).message.split('\n')[0]}`]);
   }
   const problems = (await schemaValidator())(data);
-  const raw = (data ?? {}) as { name: string; version: string; description?: string; defaults?: Record<string, unknown>; locked?: Record<string, unknown>; values?: PresetValues };
+  const raw = (data ?? {}) as {
+    name: string;
+    version: string;
+    description?: string;
+    defaults?: Record<string, unknown>;
+    locked?: Record<string, unknown>;
+    values?: PresetValues;
+  };
   // Rules between answers (grafana needs prometheus) are checked once the answers are complete.
   const defaults = problems.length ? {} : parsePartial(raw.defaults ?? {}, `${file}: defaults`, problems);
   const locked = problems.length ? {} : parsePartial(raw.locked ?? {}, `${file}: locked`, problems);

@@ -56,12 +56,16 @@ export function templateContext(plan: StackPlan, partial: (name: string, ctx: Te
     plan,
     has: (id) => ids.has(id),
     can: (capability) => capabilities.has(capability),
-    docs: (key) => plan.docs.flatMap((d) => (d[key] ?? []) as unknown[]) as never,
+    // One facet key, so the flattened entries are that facet's entry type.
+    docs: <K extends ListKeys<DocsFacet>>(key: K) => plan.docs.flatMap((d) => (d[key] ?? []) as unknown[]) as NonNullable<DocsFacet[K]>,
     partial: (name) => partial(name, ctx),
     ships: (p) => plan.files.some((f) => f.to === p || f.to.startsWith(`${p}/`)),
     names: plan.names,
     pyName: a.name.replace(/-/g, '_'),
-    title: a.name.split(/[-_]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' '),
+    title: a.name
+      .split(/[-_]/)
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join(' '),
     images: IMAGES,
     pins: PY,
     // A preset may replace the base image (e.g. the team's hardened, mirrored python image).

@@ -26,7 +26,11 @@ export function parseEnvFile(text: string): Record<string, string> {
 export function envFiles(name: string, vars: EnvVar[], secret: SecretSource, existing: Record<string, string> = {}): Record<string, string> {
   const devVars = vars.filter((v) => !v.prodOnly);
   const isSecret = (v: EnvVar) => typeof v.dev !== 'string';
-  const dev = block(devVars, (v) => (typeof v.dev === 'string' ? v.dev : existing[v.name] || secret(v.name)), () => '');
+  const dev = block(
+    devVars,
+    (v) => (typeof v.dev === 'string' ? v.dev : existing[v.name] || secret(v.name)),
+    () => '',
+  );
   const example = block(
     devVars,
     (v) => (typeof v.dev === 'string' ? v.dev : ''),

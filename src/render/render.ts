@@ -21,7 +21,10 @@ export interface RenderedFile {
 export { TEMPLATES_DIR };
 
 export class TemplateError extends Error {
-  constructor(readonly template: string, cause: unknown) {
+  constructor(
+    readonly template: string,
+    cause: unknown,
+  ) {
     super(`template ${template} failed to render: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'TemplateError';
   }
@@ -119,8 +122,20 @@ export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFi
 
   const a = plan.answers;
   files.push(
-    { path: 'compose.yaml', content: composeText(plan.compose.dev, `Development stack for ${a.name}: docker compose up --watch\nSecrets come from .env (generated, git-ignored). Ports are published on 127.0.0.1 only.`) },
-    { path: 'compose.prod.yaml', content: composeText(plan.compose.prod, `Production stack for ${a.name}: deployed by scripts/deploy.sh with --env-file .env.prod.\nOnly the proxy is published; IMAGE and TAG select the image to run.`) },
+    {
+      path: 'compose.yaml',
+      content: composeText(
+        plan.compose.dev,
+        `Development stack for ${a.name}: docker compose up --watch\nSecrets come from .env (generated, git-ignored). Ports are published on 127.0.0.1 only.`,
+      ),
+    },
+    {
+      path: 'compose.prod.yaml',
+      content: composeText(
+        plan.compose.prod,
+        `Production stack for ${a.name}: deployed by scripts/deploy.sh with --env-file .env.prod.\nOnly the proxy is published; IMAGE and TAG select the image to run.`,
+      ),
+    },
     { path: 'requirements.txt', content: requirementsText('Runtime dependencies', plan.requirements) },
     { path: 'requirements-dev.txt', content: `-r requirements.txt\n${requirementsText('Development and CI tools', plan.devRequirements)}` },
   );
@@ -131,7 +146,10 @@ export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFi
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) {
-      throw new TemplateError(f.path, new Error(`${f.path} is written twice; a preset overlay cannot add a file the generator builds from data (compose files, env files, requirements)`));
+      throw new TemplateError(
+        f.path,
+        new Error(`${f.path} is written twice; a preset overlay cannot add a file the generator builds from data (compose files, env files, requirements)`),
+      );
     }
     seen.add(f.path);
   }

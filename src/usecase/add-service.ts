@@ -23,7 +23,9 @@ export interface AddContext {
 export async function loadProject(root: string, warn: (m: string) => void): Promise<AddContext> {
   const stored = readStoredAnswers(root);
   if (stored === undefined) {
-    throw new UsageError(`${root} is not a pydocker project (no .yo-rc.json with generator-pydocker answers). Run this inside a project made by \`pydocker new\`.`);
+    throw new UsageError(
+      `${root} is not a pydocker project (no .yo-rc.json with generator-pydocker answers). Run this inside a project made by \`pydocker new\`.`,
+    );
   }
   let answers: Answers;
   try {
@@ -46,7 +48,9 @@ export function planAddition(ctx: AddContext, kind: string, options: { broker?: 
   if (addition.status === 'present') return addition;
   const p = ctx.preset;
   if (p) {
-    const changed = Object.keys(p.locked).filter((k) => JSON.stringify(addition.answers[k as keyof Answers]) !== JSON.stringify(ctx.answers[k as keyof Answers]));
+    const changed = Object.keys(p.locked).filter(
+      (k) => JSON.stringify(addition.answers[k as keyof Answers]) !== JSON.stringify(ctx.answers[k as keyof Answers]),
+    );
     if (changed.length > 0) throw new UsageError(`preset "${p.name}" locks ${changed.join(', ')}; ${kind} cannot be added to this project`);
   }
   const read = (path: string) => {

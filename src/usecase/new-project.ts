@@ -62,7 +62,14 @@ export async function prepareNew(req: NewRequest): Promise<NewContext> {
     ...(stored ? { stored } : {}),
     ...(req.answersFile ? { answersFile: readAnswersFile(req.answersFile, req.cwd) } : {}),
     ...(preset
-      ? { preset: { name: preset.name, defaults: preset.defaults, locked: preset.locked, ...(preset.values.registry ? { registryPrefix: preset.values.registry } : {}) } }
+      ? {
+          preset: {
+            name: preset.name,
+            defaults: preset.defaults,
+            locked: preset.locked,
+            ...(preset.values.registry ? { registryPrefix: preset.values.registry } : {}),
+          },
+        }
       : {}),
   });
   return { target, force: req.force, ...(stored ? { stored } : {}), ...(preset ? { preset } : {}), resolution };

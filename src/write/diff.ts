@@ -20,7 +20,7 @@ function mask(text: string, before?: Map<string, string>): string {
     .map((line) => {
       const m = ASSIGNMENT.exec(line);
       if (!m || m[2] === '') return line;
-      const changed = before !== undefined && before.has(m[1]!) && before.get(m[1]!) !== m[2];
+      const changed = before?.has(m[1]!) === true && before.get(m[1]!) !== m[2];
       return `${m[1]}••••${changed ? ' (changed)' : ''}`;
     })
     .join('\n');

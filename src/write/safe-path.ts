@@ -40,7 +40,9 @@ export function destinationOf(projectRoot: string, rel: string, fs: FsOps): stri
     try {
       target = fs.realpath(at);
     } catch {
-      throw new UsageError(`${shown} is a symbolic link to something that does not exist; remove the link or make it point inside the project, then run again. Nothing was changed.`);
+      throw new UsageError(
+        `${shown} is a symbolic link to something that does not exist; remove the link or make it point inside the project, then run again. Nothing was changed.`,
+      );
     }
     if (!inside(projectRoot, target)) {
       throw new UsageError(

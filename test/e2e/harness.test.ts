@@ -174,7 +174,10 @@ test('sandbox: names resolve to loopback, ports inside are reachable, dependenci
     assert.is(res.body, 'inside /x');
     assert.ok(httpd.innerPid !== httpd.pid);
     // The stand-in OTLP collector accepts exports.
-    const otlp = await sb.run([process.execPath, '-e', `fetch('http://otel-collector:4318/v1/traces',{method:'POST',body:'xyz'}).then(r=>console.log('status:'+r.status))`], { env, cwd: '/' });
+    const otlp = await sb.run(
+      [process.execPath, '-e', `fetch('http://otel-collector:4318/v1/traces',{method:'POST',body:'xyz'}).then(r=>console.log('status:'+r.status))`],
+      { env, cwd: '/' },
+    );
     assert.match(otlp.output, /status:200/);
     assert.ok(existsSync(sb.otlpLog));
     assert.match(readFileSync(sb.otlpLog, 'utf8'), /"path":"\/v1\/traces","bytes":3/);

@@ -81,7 +81,9 @@ test('report: reports/e2e.json and the summary table', async () => {
   const ordered = matrix.map((c) => finished.find((r) => r.id === c.id)!).filter(Boolean);
   const path = writeReport({ startedAt, matrix, results: ordered, jobs, python: 'error' in py ? py.error : `${py.path} ${py.version}`, servers });
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
-  console.log(`\n${summaryTable(ordered)}\n\nlive e2e: ${ordered.length} stacks in ${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s; report ${path}\n`);
+  console.log(
+    `\n${summaryTable(ordered)}\n\nlive e2e: ${ordered.length} stacks in ${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s; report ${path}\n`,
+  );
   assert.is(ordered.length, matrix.length);
 });
 

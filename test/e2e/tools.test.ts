@@ -79,11 +79,17 @@ test.after(() => {
 
 test('every tool the checks need is installed (a missing one fails here, it is never skipped)', () => {
   for (const tool of ['nginx', 'caddy', 'promtool', 'openssl', 'unshare', 'ip', 'curl']) requireTool(tool);
-  assert.throws(() => requireTool('no-such-tool-pydocker'), (err: unknown) => err instanceof ToolMissingError && /apt-get install/.test((err as Error).message));
+  assert.throws(
+    () => requireTool('no-such-tool-pydocker'),
+    (err: unknown) => err instanceof ToolMissingError && /apt-get install/.test((err as Error).message),
+  );
 });
 
 // ---- nginx
-for (const [name, answers] of [['nginx + prometheus/grafana', NGINX_FULL], ['nginx, flask, port 8080, no observability', NGINX_BARE]] as const) {
+for (const [name, answers] of [
+  ['nginx + prometheus/grafana', NGINX_FULL],
+  ['nginx, flask, port 8080, no observability', NGINX_BARE],
+] as const) {
   for (const mode of ['dev', 'prod'] as const) {
     test(`nginx -t accepts ${name} (${mode})`, () => {
       const r = nginxTest(project(answers), mode);
@@ -141,7 +147,10 @@ test('nginx check rejects production without the certificate mount', () => {
 });
 
 // ---- Caddy
-for (const [name, answers] of [['caddy + prometheus/grafana/otel', CADDY_FULL], ['caddy, django, sqlite, port 9000, no observability', CADDY_BARE]] as const) {
+for (const [name, answers] of [
+  ['caddy + prometheus/grafana/otel', CADDY_FULL],
+  ['caddy, django, sqlite, port 9000, no observability', CADDY_BARE],
+] as const) {
   for (const mode of ['dev', 'prod'] as const) {
     test(`caddy validate accepts ${name} (${mode})`, () => {
       const r = caddyValidate(project(answers), mode);
@@ -184,7 +193,11 @@ test('caddy check rejects a Caddyfile compose does not mount where the image rea
 });
 
 // ---- the proxies, run for real in front of a stub app
-for (const [name, answers] of [['nginx', NGINX_FULL], ['nginx on port 8080', NGINX_BARE], ['caddy', CADDY_FULL]] as const) {
+for (const [name, answers] of [
+  ['nginx', NGINX_FULL],
+  ['nginx on port 8080', NGINX_BARE],
+  ['caddy', CADDY_FULL],
+] as const) {
   for (const mode of ['dev', 'prod'] as const) {
     test(`${name} (${mode}) behaves as configured in front of the app`, () => {
       const r = proxyProbe(project(answers), mode, answers.port ?? 8000);
@@ -204,7 +217,11 @@ test('the probe rejects a Caddy without security headers', () => {
 });
 
 // ---- Prometheus
-for (const [name, answers] of [['nginx + prometheus/grafana', NGINX_FULL], ['caddy + prometheus/grafana/otel', CADDY_FULL], ['no proxy + prometheus', NO_PROXY]] as const) {
+for (const [name, answers] of [
+  ['nginx + prometheus/grafana', NGINX_FULL],
+  ['caddy + prometheus/grafana/otel', CADDY_FULL],
+  ['no proxy + prometheus', NO_PROXY],
+] as const) {
   test(`promtool accepts ${name}: config, rules and the alert unit tests`, () => {
     const r = promtoolCheck(project(answers));
     accepted(r, 'prometheus');
@@ -217,7 +234,9 @@ test('prometheus.yml scrapes the app on its port and itself, every 15 s', () => 
   const cfg = parse(readFileSync(join(project({ ...NO_PROXY, port: 8080 }), 'prometheus/prometheus.yml'), 'utf8'));
   assert.is(cfg.global.scrape_interval, '15s');
   assert.equal(cfg.rule_files, ['alerts.yml']);
-  const targets = Object.fromEntries(cfg.scrape_configs.map((j: { job_name: string; static_configs: Array<{ targets: string[] }> }) => [j.job_name, j.static_configs[0]!.targets]));
+  const targets = Object.fromEntries(
+    cfg.scrape_configs.map((j: { job_name: string; static_configs: Array<{ targets: string[] }> }) => [j.job_name, j.static_configs[0]!.targets]),
+  );
   assert.equal(targets.app, ['web:8080']);
   assert.equal(targets.prometheus, ['localhost:9090']);
 });
@@ -258,7 +277,10 @@ test('prometheus check rejects a scrape target that is not a compose service', (
 // ---- Grafana
 const APP_METRICS = ['http_requests_total', 'http_request_duration_seconds_bucket', 'http_requests_in_progress', 'http_request_errors_total', 'up'];
 
-for (const [name, answers] of [['nginx + prometheus/grafana', NGINX_FULL], ['caddy + prometheus/grafana/otel', CADDY_FULL]] as const) {
+for (const [name, answers] of [
+  ['nginx + prometheus/grafana', NGINX_FULL],
+  ['caddy + prometheus/grafana/otel', CADDY_FULL],
+] as const) {
   for (const mode of ['dev', 'prod'] as const) {
     test(`grafana provisioning and dashboard of ${name} are consistent (${mode})`, () => {
       const r = grafanaCheck(project(answers), mode);
@@ -273,7 +295,11 @@ test('the dashboard shows rate by route, errors, p50/p95/p99, in-flight and up',
   const dir = project(NGINX_FULL);
   const dash = JSON.parse(readFileSync(join(dir, 'grafana/dashboards/app.json'), 'utf8'));
   const exprs: string[] = dash.panels.flatMap((p: { targets: Array<{ expr: string }> }) => p.targets.map((t) => t.expr));
-  const has = (re: RegExp) => assert.ok(exprs.some((e) => re.test(e)), `no query matches ${re}`);
+  const has = (re: RegExp) =>
+    assert.ok(
+      exprs.some((e) => re.test(e)),
+      `no query matches ${re}`,
+    );
   has(/sum by \(route\) \(rate\(http_requests_total/);
   has(/status=~"5\.\."/);
   for (const q of ['0.5', '0.95', '0.99']) has(new RegExp(`histogram_quantile\\(${q.replace('.', '\\.')}, `));

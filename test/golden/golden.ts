@@ -21,7 +21,9 @@ export interface Golden {
 
 const pack = (a: Answers): Row => KEYS.map((k) => (Array.isArray(a[k]) ? (a[k] as string[]).join('+') : (a[k] as string | number)));
 export const unpack = (row: Row): Answers =>
-  Object.fromEntries(KEYS.map((k, i) => [k, k === 'observability' || k === 'extras' ? (row[i] ? String(row[i]).split('+') : []) : row[i]])) as unknown as Answers;
+  Object.fromEntries(
+    KEYS.map((k, i) => [k, k === 'observability' || k === 'extras' ? (row[i] ? String(row[i]).split('+') : []) : row[i]]),
+  ) as unknown as Answers;
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
 
@@ -32,7 +34,12 @@ export function fileHashes(a: Answers): Record<string, string> {
 }
 
 export function projectHash(a: Answers): string {
-  return sha(Object.entries(fileHashes(a)).sort(([x], [y]) => x.localeCompare(y)).map(([p, h]) => `${p} ${h}`).join('\n'));
+  return sha(
+    Object.entries(fileHashes(a))
+      .sort(([x], [y]) => x.localeCompare(y))
+      .map(([p, h]) => `${p} ${h}`)
+      .join('\n'),
+  );
 }
 
 export function readGolden(): Golden {

@@ -21,7 +21,11 @@ function fault(code: string, call: string, path: string): NodeJS.ErrnoException 
 export function faultyFs(failAt = 0, code = 'ENOSPC'): FaultyFs {
   let n = 0;
   let fired = false;
-  const hit = () => ++n === failAt && (fired = true);
+  const hit = () => {
+    n++;
+    if (n === failAt) fired = true;
+    return n === failAt;
+  };
   const fs: FsOps = {
     ...realFs,
     mkdir(p) {

@@ -1,6 +1,6 @@
 // Every kind of check the validators make, with what it means. verify.test.ts proves each of them can fail.
 export const CHECKS = {
-  'render': 'the project renders: every template exists and renders; no EJS left in the output',
+  render: 'the project renders: every template exists and renders; no EJS left in the output',
   'compose.schema': 'compose files validate against the current Compose-spec JSON schema',
   'compose.depends-on': 'depends_on names defined services, valid conditions, no cycles; one-shot services can complete',
   'compose.healthy-dependency': 'condition: service_healthy only on services that have a healthcheck',
@@ -15,7 +15,8 @@ export const CHECKS = {
   'compose.env-defined': 'every interpolated variable is documented in the env example of its stack; required dev variables are set in .env',
   'compose.service-refs': 'host names in service environments name services of the same stack',
   'compose.prod-exposure': 'production publishes ports only on the entry point (proxy, or web without one)',
-  'compose.prod-hardening': 'production web is read-only, drops capabilities, no-new-privileges, healthcheck, limits, logging; long-running services restart and rotate logs',
+  'compose.prod-hardening':
+    'production web is read-only, drops capabilities, no-new-privileges, healthcheck, limits, logging; long-running services restart and rotate logs',
   'compose.dev-loopback': 'development publishes ports on 127.0.0.1 only',
   'compose.web-port': 'compose runs web on the port the answers chose',
   'dockerfile.lint': 'dockerfile-utils validate() reports no problem',

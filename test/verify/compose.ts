@@ -130,7 +130,10 @@ export function parsePort(entry: Json): PortBinding | string {
 }
 
 function portProblems(b: PortBinding): string | undefined {
-  for (const [what, r] of [['container', b.target], ['host', b.published]] as const) {
+  for (const [what, r] of [
+    ['container', b.target],
+    ['host', b.published],
+  ] as const) {
     if (!r) continue;
     if (r[0] < 1 || r[1] > 65535 || r[0] > r[1]) return `"${b.text}": ${what} port ${r.join('-')} is outside 1-65535 or an inverted range`;
   }
@@ -222,8 +225,10 @@ function checkStack(p: Project, stack: Stack, doc: Json, problems: Problem[]): v
     const test = h.test;
     if (Array.isArray(test)) {
       const kind = test[0];
-      if (!['CMD', 'CMD-SHELL', 'NONE'].includes(kind)) add('compose.healthcheck', `service ${name}: healthcheck test must start with CMD, CMD-SHELL or NONE, not ${JSON.stringify(kind)}`);
-      else if (kind === 'CMD-SHELL' && test.length !== 2) add('compose.healthcheck', `service ${name}: CMD-SHELL takes exactly one command string, got ${test.length - 1}`);
+      if (!['CMD', 'CMD-SHELL', 'NONE'].includes(kind))
+        add('compose.healthcheck', `service ${name}: healthcheck test must start with CMD, CMD-SHELL or NONE, not ${JSON.stringify(kind)}`);
+      else if (kind === 'CMD-SHELL' && test.length !== 2)
+        add('compose.healthcheck', `service ${name}: CMD-SHELL takes exactly one command string, got ${test.length - 1}`);
       else if (kind === 'CMD' && test.length < 2) add('compose.healthcheck', `service ${name}: CMD healthcheck has no command`);
     } else if (typeof test !== 'string' || test.trim() === '') {
       add('compose.healthcheck', `service ${name}: healthcheck has no test`);
@@ -233,7 +238,8 @@ function checkStack(p: Project, stack: Stack, doc: Json, problems: Problem[]): v
     if (interval !== undefined && timeout !== undefined && timeout > interval) {
       add('compose.healthcheck', `service ${name}: healthcheck timeout ${h.timeout} is longer than its interval ${h.interval}`);
     }
-    if (h.retries !== undefined && !(Number.isInteger(h.retries) && h.retries > 0)) add('compose.healthcheck', `service ${name}: healthcheck retries ${JSON.stringify(h.retries)} is not a positive whole number`);
+    if (h.retries !== undefined && !(Number.isInteger(h.retries) && h.retries > 0))
+      add('compose.healthcheck', `service ${name}: healthcheck retries ${JSON.stringify(h.retries)} is not a positive whole number`);
   }
 
   // volumes
@@ -248,11 +254,13 @@ function checkStack(p: Project, stack: Stack, doc: Json, problems: Problem[]): v
       }
       if (m.kind === 'bind' && m.source) {
         if (m.source.startsWith('~')) add('compose.bind-mounts', `service ${name}: bind mount of ${m.source} depends on the user's home`);
-        else if (!m.source.startsWith('/') && !pathExists(p, m.source)) add('compose.bind-mounts', `service ${name} bind-mounts ${m.source}, which is not in the project`);
+        else if (!m.source.startsWith('/') && !pathExists(p, m.source))
+          add('compose.bind-mounts', `service ${name} bind-mounts ${m.source}, which is not in the project`);
       }
     }
     for (const w of Array.isArray(s?.develop?.watch) ? s.develop.watch : []) {
-      if (typeof w?.path === 'string' && !pathExists(p, w.path)) add('compose.bind-mounts', `service ${name}: develop.watch path ${w.path} is not in the project`);
+      if (typeof w?.path === 'string' && !pathExists(p, w.path))
+        add('compose.bind-mounts', `service ${name}: develop.watch path ${w.path} is not in the project`);
     }
     const build = typeof s?.build === 'string' ? { context: s.build } : s?.build;
     if (build) {
@@ -267,7 +275,8 @@ function checkStack(p: Project, stack: Stack, doc: Json, problems: Problem[]): v
       const required = typeof e === 'string' || e?.required !== false;
       // .env.prod is made on the server from .env.prod.example; .env is generated.
       const provided = pathExists(p, path) || pathExists(p, `${path}.example`);
-      if (required && typeof path === 'string' && !provided) add('compose.bind-mounts', `service ${name}: env_file ${path} is neither in the project nor documented by ${path}.example`);
+      if (required && typeof path === 'string' && !provided)
+        add('compose.bind-mounts', `service ${name}: env_file ${path} is neither in the project nor documented by ${path}.example`);
     }
   }
   for (const v of declared) if (!used.has(v)) add('compose.volumes', `volume "${v}" is declared but no service mounts it`);
@@ -278,7 +287,8 @@ function checkStack(p: Project, stack: Stack, doc: Json, problems: Problem[]): v
       add('compose.restart', `service ${name}: restart ${JSON.stringify(s.restart)} is not one of no, always, on-failure[:N], unless-stopped`);
     }
     const cond = s?.deploy?.restart_policy?.condition;
-    if (cond !== undefined && !['none', 'on-failure', 'any'].includes(cond)) add('compose.restart', `service ${name}: deploy.restart_policy.condition ${JSON.stringify(cond)} is not none, on-failure or any`);
+    if (cond !== undefined && !['none', 'on-failure', 'any'].includes(cond))
+      add('compose.restart', `service ${name}: deploy.restart_policy.condition ${JSON.stringify(cond)} is not none, on-failure or any`);
     for (const [section, keys] of Object.entries(DURATION_KEYS)) {
       const obj = get(s, section);
       if (!obj || typeof obj !== 'object') continue;
@@ -309,7 +319,11 @@ function checkStack(p: Project, stack: Stack, doc: Json, problems: Problem[]): v
         const o = other.b;
         const overlap = o.published && o.protocol === b.protocol && o.published[0] <= b.published[1] && b.published[0] <= o.published[1];
         const sameIp = !o.hostIp || !b.hostIp || o.hostIp === b.hostIp || o.hostIp === '0.0.0.0' || b.hostIp === '0.0.0.0';
-        if (overlap && sameIp) add('compose.ports', `host port ${b.published.join('-')}/${b.protocol} is published by both ${other.service} ("${o.text}") and ${name} ("${b.text}")`);
+        if (overlap && sameIp)
+          add(
+            'compose.ports',
+            `host port ${b.published.join('-')}/${b.protocol} is published by both ${other.service} ("${o.text}") and ${name} ("${b.text}")`,
+          );
       }
       bound.push({ service: name, b });
     }
@@ -317,7 +331,8 @@ function checkStack(p: Project, stack: Stack, doc: Json, problems: Problem[]): v
       for (const entry of Array.isArray(s?.ports) ? s.ports : []) {
         const b = parsePort(entry);
         if (typeof b === 'string') continue;
-        if (b.hostIp !== '127.0.0.1' && b.hostIp !== '::1') add('compose.dev-loopback', `service ${name} publishes "${b.text}" on every interface; bind it to 127.0.0.1`);
+        if (b.hostIp !== '127.0.0.1' && b.hostIp !== '::1')
+          add('compose.dev-loopback', `service ${name} publishes "${b.text}" on every interface; bind it to 127.0.0.1`);
       }
     }
   }
@@ -350,20 +365,29 @@ function checkStack(p: Project, stack: Stack, doc: Json, problems: Problem[]): v
         // The deploy script sets these; they must then be set there.
         if (!deploySets(p, ref.name)) {
           reported.add(ref.name);
-          add('compose.env-defined', `${path} uses \${${ref.name}}, which neither ${exampleFile} documents nor scripts/deploy.sh (or a script it sources) exports`);
+          add(
+            'compose.env-defined',
+            `${path} uses \${${ref.name}}, which neither ${exampleFile} documents nor scripts/deploy.sh (or a script it sources) exports`,
+          );
         }
         continue;
       }
       if (!defined.has(ref.name)) {
         reported.add(ref.name);
-        add('compose.env-defined', `${path} uses \${${ref.name}}, which ${exampleFile} does not define${example === undefined ? ` (${exampleFile} is missing)` : ''}`);
+        add(
+          'compose.env-defined',
+          `${path} uses \${${ref.name}}, which ${exampleFile} does not define${example === undefined ? ` (${exampleFile} is missing)` : ''}`,
+        );
         continue;
       }
       if (stack === 'dev' && (ref.op === ':?' || ref.op === '?')) {
         const v = dotenv.get(ref.name);
         if (v === undefined || (ref.op === ':?' && v === '')) {
           reported.add(ref.name);
-          add('compose.env-defined', `${path} requires ${ref.name}, but the generated .env ${v === undefined ? 'does not set it' : 'leaves it empty'}: docker compose up would refuse to start`);
+          add(
+            'compose.env-defined',
+            `${path} requires ${ref.name}, but the generated .env ${v === undefined ? 'does not set it' : 'leaves it empty'}: docker compose up would refuse to start`,
+          );
         }
       }
     }
@@ -416,7 +440,8 @@ function deploySets(p: Project, name: string): boolean {
 function checkProduction(p: Project, doc: Json, services: [string, Json][], oneShot: Set<string>, add: (c: CheckId, m: string) => void): void {
   const entry = entryService(p);
   if (!doc.services?.[entry]) add('compose.prod-exposure', `the public entry point "${entry}" is not a service of the production stack`);
-  else if (!Array.isArray(doc.services[entry].ports) || doc.services[entry].ports.length === 0) add('compose.prod-exposure', `the public entry point ${entry} publishes no port`);
+  else if (!Array.isArray(doc.services[entry].ports) || doc.services[entry].ports.length === 0)
+    add('compose.prod-exposure', `the public entry point ${entry} publishes no port`);
   for (const [name, s] of services) {
     if (name !== entry && Array.isArray(s?.ports) && s.ports.length > 0) {
       add('compose.prod-exposure', `service ${name} publishes ${s.ports.map(String).join(', ')} in production; only ${entry} may`);
@@ -440,7 +465,8 @@ function checkProduction(p: Project, doc: Json, services: [string, Json][], oneS
     if (!opts.some((o) => /^no-new-privileges(?::true)?$/.test(o))) add('compose.prod-hardening', `${name} lacks security_opt no-new-privileges:true`);
     const logging = s?.logging;
     if (!logging?.driver) add('compose.prod-hardening', `${name} has no logging configuration`);
-    else if (logging.driver === 'json-file' && !logging.options?.['max-size']) add('compose.prod-hardening', `${name} logs to json-file without max-size rotation`);
+    else if (logging.driver === 'json-file' && !logging.options?.['max-size'])
+      add('compose.prod-hardening', `${name} logs to json-file without max-size rotation`);
     if (oneShot.has(name)) continue;
     if (!['always', 'unless-stopped', 'on-failure'].some((r) => String(s?.restart ?? '').startsWith(r))) {
       add('compose.prod-hardening', `${name} has no restart policy (restart: ${JSON.stringify(s?.restart)})`);

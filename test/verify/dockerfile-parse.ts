@@ -40,12 +40,12 @@ export function parseDockerfile(text: string): Dockerfile {
 
 function parse(text: string): Dockerfile {
   const lines = text.split(/\r?\n/);
-  let escape = '\\';
+  let escapeChar = '\\';
   // Parser directives: only at the very top, before any other line.
   for (const line of lines) {
     const m = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(line);
     if (!m) break;
-    if (m[1]!.toLowerCase() === 'escape') escape = m[2]!;
+    if (m[1]!.toLowerCase() === 'escape') escapeChar = m[2]!;
   }
   const instructions: Instruction[] = [];
   let i = 0;
@@ -60,8 +60,8 @@ function parse(text: string): Dockerfile {
     let line = first;
     for (;;) {
       const trimmed = line.replace(/\s+$/, '');
-      if (trimmed.endsWith(escape)) {
-        text += `${trimmed.slice(0, -escape.length)} `;
+      if (trimmed.endsWith(escapeChar)) {
+        text += `${trimmed.slice(0, -escapeChar.length)} `;
         i++;
         // Comment and empty lines inside a continuation are skipped.
         while (i < lines.length && /^\s*#/.test(lines[i]!)) i++;

@@ -97,7 +97,8 @@ export function checkHealthCommand(p: Project, argv: string[], tools: (tool: str
       const module = words[2] ?? '';
       const base = module.replace(/\./g, '/');
       if (!module) return ['runs python -m without a module'];
-      if (!p.files.has(`${base}.py`) && !p.files.has(`${base}/__main__.py`)) return [`runs python -m ${module}, but neither ${base}.py nor ${base}/__main__.py is in the project`];
+      if (!p.files.has(`${base}.py`) && !p.files.has(`${base}/__main__.py`))
+        return [`runs python -m ${module}, but neither ${base}.py nor ${base}/__main__.py is in the project`];
       return [];
     }
     if (words[1] === '-c') return [];
@@ -168,7 +169,11 @@ export function validateDockerfile(p: Project): Problem[] {
         const ref = expand(from, vars);
         if (!stageByRef(ref, stage.index)) {
           if (names.includes(ref.toLowerCase())) add('dockerfile.copy-from', `line ${ins.line}: COPY --from=${from} names a stage defined later`);
-          else if (!/[:/@]/.test(ref)) add('dockerfile.copy-from', `line ${ins.line}: COPY --from=${from} names no stage (stages: ${names.filter(Boolean).join(', ')}); Docker would pull an image of that name`);
+          else if (!/[:/@]/.test(ref))
+            add(
+              'dockerfile.copy-from',
+              `line ${ins.line}: COPY --from=${from} names no stage (stages: ${names.filter(Boolean).join(', ')}); Docker would pull an image of that name`,
+            );
           else {
             const { tag, digest } = imageTag(ref);
             if (!digest && (!tag || tag === 'latest')) add('dockerfile.base-image', `line ${ins.line}: COPY --from=${ref} is not pinned to a tag`);
@@ -206,7 +211,8 @@ export function validateDockerfile(p: Project): Problem[] {
         // Copying the whole project must not put secrets into the image.
         if (normalizePath(source) === '') {
           for (const secret of ['.env', '.env.prod', '.git/config']) {
-            if (!isIgnored(ignore, secret)) add('dockerfile.dockerignore', `line ${ins.line}: ${ins.keyword} ${raw} would copy ${secret} into the image; .dockerignore must exclude it`);
+            if (!isIgnored(ignore, secret))
+              add('dockerfile.dockerignore', `line ${ins.line}: ${ins.keyword} ${raw} would copy ${secret} into the image; .dockerignore must exclude it`);
           }
         }
       }
@@ -223,7 +229,8 @@ export function validateDockerfile(p: Project): Problem[] {
     if (!parsed?.ok) continue;
     for (const [service, s] of Object.entries<Json>((parsed.value as Json)?.services ?? {})) {
       const target = s?.build?.target;
-      if (typeof target === 'string' && !names.includes(target.toLowerCase())) add('dockerfile.stages', `${composeFile}: service ${service} builds target ${target}, which is not a stage`);
+      if (typeof target === 'string' && !names.includes(target.toLowerCase()))
+        add('dockerfile.stages', `${composeFile}: service ${service} builds target ${target}, which is not a stage`);
     }
   }
   if (prod?.name === 'dev') add('dockerfile.stages', 'the production image would be the dev stage: put dev before the runtime stage or build --target');
@@ -253,7 +260,8 @@ export function validateDockerfile(p: Project): Problem[] {
     const web = (parsed.value as Json)?.services?.web;
     for (const entry of Array.isArray(web?.ports) ? web.ports : []) {
       const target = typeof entry === 'object' ? Number(entry?.target) : Number(String(entry).split('/')[0]!.split(':').pop());
-      if (!exposed.some((w) => Number(w.split('/')[0]) === target)) add('dockerfile.expose', `${composeFile} publishes web's port ${target}, which the image does not EXPOSE (${exposed.join(' ') || 'nothing'})`);
+      if (!exposed.some((w) => Number(w.split('/')[0]) === target))
+        add('dockerfile.expose', `${composeFile} publishes web's port ${target}, which the image does not EXPOSE (${exposed.join(' ') || 'nothing'})`);
     }
   }
 
@@ -297,7 +305,11 @@ export function validateDockerfile(p: Project): Problem[] {
       if (created.length === 0) add('dockerfile.user', `line ${user.line}: USER ${name}, but no RUN in the ${prodLabel} stage creates that user`);
       else {
         const uid = created.map((cmd) => /(?:-u|--uid)[ =](\d+)/.exec(cmd)?.[1]).find(Boolean);
-        if (!uid) add('dockerfile.user', `line ${user.line}: user ${name} is created without a fixed UID (useradd --uid N): volume ownership would vary between builds`);
+        if (!uid)
+          add(
+            'dockerfile.user',
+            `line ${user.line}: user ${name} is created without a fixed UID (useradd --uid N): volume ownership would vary between builds`,
+          );
         else if (Number(uid) === 0) add('dockerfile.user', `line ${user.line}: user ${name} has UID 0`);
       }
     }

@@ -59,7 +59,7 @@ export function requirementNames(text: string, files: Map<string, string>, seen 
   return names;
 }
 
-const PYTHON_SCRIPT = String.raw`
+const PYTHON_SCRIPT = `
 import ast, json, sys, warnings
 warnings.simplefilter("error")
 data = json.load(sys.stdin)
@@ -171,27 +171,27 @@ export class BatchChecks {
       if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr || run.error?.message}`);
       const { stdlib, results } = JSON.parse(run.stdout) as { stdlib: string[]; results: PythonResult[] };
       for (const name of stdlib) std.add(name);
-      fresh.forEach(([source], i) => pythonCache.set(source, results[i]!));
-    }
-    {
-      sources.forEach(([source, refs]) => {
-        const r = pythonCache.get(source)!;
-        for (const ref of refs) {
-          if (r.error) {
-            report(ref, 'syntax.python', r.error);
-            continue;
-          }
-          const ctx = this.contexts.get(ref.key)!;
-          const testCode = ref.file.startsWith('tests/') || ref.file.endsWith('conftest.py');
-          for (const [name, optional, line] of r.imports) {
-            if (optional || std.has(name) || ctx.local.has(name) || ctx.runtime.has(name) || name === '__future__') continue;
-            if (testCode && ctx.dev.has(name)) continue;
-            const where = !testCode && ctx.dev.has(name) ? ' (only requirements-dev.txt provides it, which the image does not install)' : '';
-            report(ref, 'python.imports', `line ${line}: imports ${name}, which no requirement provides${where}`);
-          }
-        }
+      fresh.forEach(([source], i) => {
+        pythonCache.set(source, results[i]!);
       });
     }
+    sources.forEach(([source, refs]) => {
+      const r = pythonCache.get(source)!;
+      for (const ref of refs) {
+        if (r.error) {
+          report(ref, 'syntax.python', r.error);
+          continue;
+        }
+        const ctx = this.contexts.get(ref.key)!;
+        const testCode = ref.file.startsWith('tests/') || ref.file.endsWith('conftest.py');
+        for (const [name, optional, line] of r.imports) {
+          if (optional || std.has(name) || ctx.local.has(name) || ctx.runtime.has(name) || name === '__future__') continue;
+          if (testCode && ctx.dev.has(name)) continue;
+          const where = !testCode && ctx.dev.has(name) ? ' (only requirements-dev.txt provides it, which the image does not install)' : '';
+          report(ref, 'python.imports', `line ${line}: imports ${name}, which no requirement provides${where}`);
+        }
+      }
+    });
 
     const freshShell = [...this.shell.keys()].filter((c) => !shellCache.has(c));
     if (freshShell.length > 0) {
@@ -202,7 +202,9 @@ export class BatchChecks {
         const m = /^(\d+)\t(.*)$/.exec(line);
         if (m) failures.set(Number(m[1]), m[2]!.replace(/^.*?eval: line \d+: /, '').replace(/ \S*eval: line \d+: .*$/, ''));
       }
-      freshShell.forEach((c, i) => shellCache.set(c, failures.get(i) ?? null));
+      freshShell.forEach((c, i) => {
+        shellCache.set(c, failures.get(i) ?? null);
+      });
     }
     for (const [content, refs] of this.shell) {
       const message = shellCache.get(content);

@@ -59,12 +59,17 @@ export function checkCombinations(combos: Answers[]): { results: CombinationResu
 }
 
 /** Checks every combination, in parallel when there is more than one core. */
-export async function runMatrix(combos: Answers[], options: { workers?: number } = {}): Promise<{ results: CombinationResult[]; timing: Timing; workers: number }> {
+export async function runMatrix(
+  combos: Answers[],
+  options: { workers?: number } = {},
+): Promise<{ results: CombinationResult[]; timing: Timing; workers: number }> {
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), combos.length));
   if (workers === 1) return { ...checkCombinations(combos), workers };
   // Interleave, so every worker gets a similar mix of cheap and expensive combinations.
   const shares: Answers[][] = Array.from({ length: workers }, () => []);
-  combos.forEach((c, i) => shares[i % workers]!.push(c));
+  combos.forEach((c, i) => {
+    shares[i % workers]!.push(c);
+  });
   const parts = await Promise.all(
     shares.map(
       (share) =>

@@ -53,7 +53,8 @@ export function validateWiring(p: Project): Problem[] {
       for (const t of targets) {
         const [host, tport] = t.split(':');
         if (host === 'web' && Number(tport) !== port) add('prometheus.config', file, `scrapes ${t}, but the app listens on ${port}`);
-        else if (host && host !== 'localhost' && !host.includes('.') && !services.has(host)) add('prometheus.config', file, `scrapes ${t}, but ${host} is not a service`);
+        else if (host && host !== 'localhost' && !host.includes('.') && !services.has(host))
+          add('prometheus.config', file, `scrapes ${t}, but ${host} is not a service`);
       }
       for (const rule of config?.rule_files ?? []) {
         const local = `prometheus/${String(rule).replace(/^\/etc\/prometheus\//, '')}`;
@@ -108,7 +109,8 @@ export function validateWiring(p: Project): Problem[] {
           continue;
         }
         const local = `${mount[0]}${path.slice(mount[1].length)}`;
-        if (![...p.files.keys()].some((f) => f.startsWith(`${local}/`) && f.endsWith('.json'))) add('grafana.provisioning', file, `provider ${provider?.name} reads ${path} (${local} in the project), which holds no dashboard`);
+        if (![...p.files.keys()].some((f) => f.startsWith(`${local}/`) && f.endsWith('.json')))
+          add('grafana.provisioning', file, `provider ${provider?.name} reads ${path} (${local} in the project), which holds no dashboard`);
       }
     }
     for (const file of [...p.files.keys()].filter((f) => /^grafana\/dashboards\/.*\.json$/.test(f))) {
@@ -128,7 +130,8 @@ export function validateWiring(p: Project): Problem[] {
         }
       };
       walk(dashboard);
-      for (const uid of seen) add('grafana.provisioning', file, `a panel uses datasource uid "${uid}", which no provisioned datasource has (${[...uids].join(', ') || 'none'})`);
+      for (const uid of seen)
+        add('grafana.provisioning', file, `a panel uses datasource uid "${uid}", which no provisioned datasource has (${[...uids].join(', ') || 'none'})`);
     }
   }
 
@@ -175,7 +178,11 @@ function validateDocPorts(p: Project): Problem[] {
         const where = `line ${i + 1}: ${m[0]}`;
         if (service && published.has(service)) {
           if (!published.get(service)!.has(port)) {
-            problems.push({ file, check: 'docs.ports', message: `${where} for ${service}, but compose.yaml publishes ${service} on ${[...published.get(service)!].join(', ') || 'no port'}` });
+            problems.push({
+              file,
+              check: 'docs.ports',
+              message: `${where} for ${service}, but compose.yaml publishes ${service} on ${[...published.get(service)!].join(', ') || 'no port'}`,
+            });
           }
         } else if (!all.has(port)) {
           problems.push({ file, check: 'docs.ports', message: `${where}, but compose.yaml publishes no service on host port ${port}` });
@@ -201,7 +208,12 @@ function validateAppPort(p: Project): Problem[] {
   let value: string | undefined;
   const prod = yamlOf(p, 'compose.prod.yaml');
   const env = prod?.ok ? (prod.value as Json)?.services?.web?.environment : undefined;
-  const fromCompose = Array.isArray(env) ? env.map(String).find((e) => e.startsWith('PORT='))?.slice(5) : env?.PORT;
+  const fromCompose = Array.isArray(env)
+    ? env
+        .map(String)
+        .find((e) => e.startsWith('PORT='))
+        ?.slice(5)
+    : env?.PORT;
   if (fromCompose !== undefined) {
     source = 'compose.prod.yaml';
     value = String(fromCompose);
@@ -280,7 +292,10 @@ function validateAppEnv(p: Project): Problem[] {
       for (const ins of effectiveInstructions(df, stage)) if (ins.keyword === 'ENV') for (const [k] of argPairs(ins.args)) imageEnv.get(mode)!.add(k);
     }
   }
-  for (const [mode, file] of [['dev', 'compose.yaml'], ['prod', 'compose.prod.yaml']] as const) {
+  for (const [mode, file] of [
+    ['dev', 'compose.yaml'],
+    ['prod', 'compose.prod.yaml'],
+  ] as const) {
     const parsed = yamlOf(p, file);
     if (!parsed?.ok) continue;
     const web = (parsed.value as Json)?.services?.web;

@@ -10,7 +10,12 @@ export const component: Component = {
   check: (a, rules) =>
     rules.can('database-server')
       ? []
-      : [`--extras adminer: adminer needs a database server (${rules.providers('database-server').join(', ').replace(/, ([^,]*)$/, ' or $1')}), but --database is ${a.database}`],
+      : [
+          `--extras adminer: adminer needs a database server (${rules
+            .providers('database-server')
+            .join(', ')
+            .replace(/, ([^,]*)$/, ' or $1')}), but --database is ${a.database}`,
+        ],
   label: 'Adminer, a database UI for development only',
   contribute: ({ answers }) => ({
     docs: {

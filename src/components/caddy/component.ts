@@ -5,7 +5,6 @@ import { devHostPort } from '../shared/dev-port.js';
 
 const healthy = { web: { condition: 'service_healthy' } };
 
-
 export const component: Component = {
   id: 'caddy',
   order: 2,
@@ -46,8 +45,20 @@ export const component: Component = {
     },
     volumes: { dev: ['caddy-data', 'caddy-config'], prod: ['caddy-data', 'caddy-config'] },
     env: [
-      { name: 'DOMAIN', description: 'Public domain name Caddy serves and gets a certificate for', dev: 'localhost', prod: 'app.example.com', requiredInProd: true },
-      { name: 'ACME_EMAIL', description: "E-mail Let's Encrypt uses for expiry notices", dev: 'admin@example.com', prod: 'ops@example.com', requiredInProd: true },
+      {
+        name: 'DOMAIN',
+        description: 'Public domain name Caddy serves and gets a certificate for',
+        dev: 'localhost',
+        prod: 'app.example.com',
+        requiredInProd: true,
+      },
+      {
+        name: 'ACME_EMAIL',
+        description: "E-mail Let's Encrypt uses for expiry notices",
+        dev: 'admin@example.com',
+        prod: 'ops@example.com',
+        requiredInProd: true,
+      },
     ],
     files: [
       { from: 'Caddyfile.dev.ejs', to: 'caddy/Caddyfile.dev' },

@@ -15,7 +15,12 @@ export const kit: VerifyKit = {
       .filter(([f]) => /^caddy\/Caddyfile/.test(f))
       .map(([file, text]): ProxyConfig => {
         const code = text.replace(/#.*$/gm, '');
-        const backends = [...code.matchAll(/reverse_proxy\s+([^{\n]*)/g)].flatMap((m) => m[1]!.trim().split(/\s+/).filter((w) => w && !w.startsWith('/') && w !== '*'));
+        const backends = [...code.matchAll(/reverse_proxy\s+([^{\n]*)/g)].flatMap((m) =>
+          m[1]!
+            .trim()
+            .split(/\s+/)
+            .filter((w) => w && !w.startsWith('/') && w !== '*'),
+        );
         return { file, backends, problems: balanced(text) ? [] : ['braces { } do not balance'] };
       }),
   docFiles: ['caddy/Caddyfile.dev'],

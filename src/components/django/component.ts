@@ -5,7 +5,6 @@ import { GTHREAD_WORKERS, SECRET_KEY_SETTING } from '../shared/wsgi.js';
 
 const tpl = (paths: string[]): FileSpec[] => paths.map((p) => ({ from: `${p}.ejs`, to: p }));
 
-
 export const component: Component = {
   id: 'django',
   order: 3,
@@ -41,7 +40,13 @@ export const component: Component = {
       devRequirements: [PY.pytestDjango, PY.djangoStubs],
       env: [
         { name: 'SECRET_KEY', description: 'Django SECRET_KEY (signing, sessions)', dev: { secret: true }, requiredInProd: true },
-        { name: 'ALLOWED_HOSTS', description: 'Comma-separated public host names Django answers to', dev: 'localhost,127.0.0.1', prod: 'app.example.com', requiredInProd: true },
+        {
+          name: 'ALLOWED_HOSTS',
+          description: 'Comma-separated public host names Django answers to',
+          dev: 'localhost,127.0.0.1',
+          prod: 'app.example.com',
+          requiredInProd: true,
+        },
       ],
       appEnv: {
         dev: { SECRET_KEY: '${SECRET_KEY:?set SECRET_KEY in .env}', ALLOWED_HOSTS: '${ALLOWED_HOSTS:-localhost,127.0.0.1}' },

@@ -4,7 +4,6 @@ import { PY } from '../pins.js';
 
 const tpl = (paths: string[]): FileSpec[] => paths.map((p) => ({ from: `${p}.ejs`, to: p }));
 
-
 export const component: Component = {
   id: 'fastapi',
   order: 1,

@@ -5,7 +5,6 @@ import { GTHREAD_WORKERS, SECRET_KEY_SETTING } from '../shared/wsgi.js';
 
 const tpl = (paths: string[]): FileSpec[] => paths.map((p) => ({ from: `${p}.ejs`, to: p }));
 
-
 export const component: Component = {
   id: 'flask',
   order: 2,

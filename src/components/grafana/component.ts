@@ -14,15 +14,14 @@ export const component: Component = {
       image: IMAGES.grafana,
       environment: {
         GF_SECURITY_ADMIN_USER: '${GRAFANA_ADMIN_USER:-admin}',
-        GF_SECURITY_ADMIN_PASSWORD: mode === 'prod' ? '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env.prod}' : '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env}',
+        GF_SECURITY_ADMIN_PASSWORD:
+          mode === 'prod'
+            ? '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env.prod}'
+            : '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env}',
         GF_USERS_ALLOW_SIGN_UP: 'false',
         GF_ANALYTICS_REPORTING_ENABLED: 'false',
       },
-      volumes: [
-        './grafana/provisioning:/etc/grafana/provisioning:ro',
-        './grafana/dashboards:/var/lib/grafana/dashboards:ro',
-        'grafana-data:/var/lib/grafana',
-      ],
+      volumes: ['./grafana/provisioning:/etc/grafana/provisioning:ro', './grafana/dashboards:/var/lib/grafana/dashboards:ro', 'grafana-data:/var/lib/grafana'],
       healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:3000/api/health'], interval: '10s', timeout: '3s', retries: 5 },
       depends_on: { prometheus: { condition: 'service_healthy' } },
       ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(3000, answers.port)}:3000`] } : { deploy: { resources: { limits: { memory: '256M' } } } }),
@@ -31,8 +30,12 @@ export const component: Component = {
       docs: {
         name: 'Grafana',
         parts: [{ part: 'Dashboards', choice: 'Grafana with a provisioned data source and dashboard (`grafana/`)' }],
-        urls: [{ what: 'Grafana', url: `http://127.0.0.1:${devHostPort(3000, answers.port)} (user \`admin\`, password \`GRAFANA_ADMIN_PASSWORD\` in \`.env\`)` }],
-        observability: ['**Grafana** comes with the Prometheus data source and an app dashboard (rate, errors, latency, in flight),\n  provisioned from `grafana/`.'],
+        urls: [
+          { what: 'Grafana', url: `http://127.0.0.1:${devHostPort(3000, answers.port)} (user \`admin\`, password \`GRAFANA_ADMIN_PASSWORD\` in \`.env\`)` },
+        ],
+        observability: [
+          '**Grafana** comes with the Prometheus data source and an app dashboard (rate, errors, latency, in flight),\n  provisioned from `grafana/`.',
+        ],
         productionUi: { name: 'Grafana', port: 3000 },
         layout: [{ path: 'grafana/', about: 'provisioning and dashboards' }],
       },

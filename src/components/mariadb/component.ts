@@ -23,7 +23,10 @@ export const component = serverDb({
     readme: '`mariadb-dump --single-transaction` runs in the `db` container;',
     tool: { prefix: 'MARIADB', dump: 'mariadb-dump', client: 'mariadb' },
     // The MySQL family shares its dump and restore steps.
-    partials: { 'backup-dump': '../../shared/templates/mysql-family/backup-dump.sh.ejs', 'backup-restore': '../../shared/templates/mysql-family/backup-restore.sh.ejs' },
+    partials: {
+      'backup-dump': '../../shared/templates/mysql-family/backup-dump.sh.ejs',
+      'backup-restore': '../../shared/templates/mysql-family/backup-restore.sh.ejs',
+    },
   },
   buildPackages: { django: ['libmariadb-dev', 'pkg-config'] },
   runtimePackages: { django: ['libmariadb3'] },

@@ -23,7 +23,10 @@ export const component = serverDb({
     readme: '`mysqldump --single-transaction` runs in the `db` container;',
     tool: { prefix: 'MYSQL', dump: 'mysqldump', client: 'mysql' },
     // The MySQL family shares its dump and restore steps.
-    partials: { 'backup-dump': '../../shared/templates/mysql-family/backup-dump.sh.ejs', 'backup-restore': '../../shared/templates/mysql-family/backup-restore.sh.ejs' },
+    partials: {
+      'backup-dump': '../../shared/templates/mysql-family/backup-dump.sh.ejs',
+      'backup-restore': '../../shared/templates/mysql-family/backup-restore.sh.ejs',
+    },
   },
   buildPackages: { django: ['default-libmysqlclient-dev', 'pkg-config'] },
   runtimePackages: { django: ['libmariadb3'] },

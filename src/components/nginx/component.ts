@@ -5,7 +5,6 @@ import { devHostPort } from '../shared/dev-port.js';
 
 const healthy = { web: { condition: 'service_healthy' } };
 
-
 export const component: Component = {
   id: 'nginx',
   order: 1,

@@ -11,7 +11,10 @@ function backendsOf(text: string): string[] {
   const code = text.replace(/#.*$/gm, '');
   const upstreams = new Map<string, string[]>();
   for (const m of code.matchAll(/upstream\s+([A-Za-z0-9_.-]+)\s*\{([^}]*)\}/g)) {
-    upstreams.set(m[1]!, [...m[2]!.matchAll(/(?:^|[;{\s])server\s+([^\s;]+)/g)].map((s) => s[1]!));
+    upstreams.set(
+      m[1]!,
+      [...m[2]!.matchAll(/(?:^|[;{\s])server\s+([^\s;]+)/g)].map((s) => s[1]!),
+    );
   }
   const backends: string[] = [];
   for (const m of code.matchAll(/proxy_pass\s+(?:https?:\/\/)?([^\s;/]+)/g)) {
@@ -20,7 +23,8 @@ function backendsOf(text: string): string[] {
     backends.push(...(upstreams.get(target) ?? [target]));
   }
   for (const [name, servers] of upstreams) {
-    if (!code.match(new RegExp(`proxy_pass\\s+https?://${name.replace(/\./g, '\\.')}\\b`))) backends.push(...servers.map((s) => `${s} (upstream ${name}, unused)`));
+    if (!code.match(new RegExp(`proxy_pass\\s+https?://${name.replace(/\./g, '\\.')}\\b`)))
+      backends.push(...servers.map((s) => `${s} (upstream ${name}, unused)`));
   }
   return backends;
 }

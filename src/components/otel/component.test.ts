@@ -9,8 +9,14 @@ test('otel: the app exports to the collector, instrumenting its framework (and S
     const p = plan({ ...defaultsFor('demo'), framework, observability: ['otel'] });
     const web = p.compose.dev.services.web as { environment: Record<string, string> };
     assert.is(web.environment.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://otel-collector:4318');
-    assert.ok(p.requirements.some((r) => r.startsWith(`opentelemetry-instrumentation-${framework}==`)), framework);
-    assert.is(p.requirements.some((r) => r.startsWith('opentelemetry-instrumentation-sqlalchemy==')), framework !== 'django');
+    assert.ok(
+      p.requirements.some((r) => r.startsWith(`opentelemetry-instrumentation-${framework}==`)),
+      framework,
+    );
+    assert.is(
+      p.requirements.some((r) => r.startsWith('opentelemetry-instrumentation-sqlalchemy==')),
+      framework !== 'django',
+    );
   }
 });
 

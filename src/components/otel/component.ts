@@ -38,7 +38,9 @@ export const component: Component = {
       docs: {
         name: 'OpenTelemetry',
         parts: [{ part: 'Tracing', choice: 'OpenTelemetry, exported over OTLP to a collector (`otel/collector.yaml`)' }],
-        urls: [{ what: 'OTLP collector', url: `http://127.0.0.1:${devHostPort(4318, answers.port)} (traces appear in \`docker compose logs otel-collector\`)` }],
+        urls: [
+          { what: 'OTLP collector', url: `http://127.0.0.1:${devHostPort(4318, answers.port)} (traces appear in \`docker compose logs otel-collector\`)` },
+        ],
         alsoRead: ['`OTEL_EXPORTER_OTLP_ENDPOINT` and `OTEL_SERVICE_NAME` (set by compose)'],
         observability: [
           "**OpenTelemetry**: the app sends traces over OTLP/HTTP to `otel-collector`; point the collector's exporter at\n  your tracing backend in `otel/collector.yaml` (it prints to its log until then).",

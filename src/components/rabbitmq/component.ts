@@ -8,7 +8,13 @@ export const component: Component = {
   order: 1,
   slot: 'extra',
   capabilities: ['broker'],
-  celeryBroker: { url: 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/', requirement: PY.celery, about: 'RabbitMQ', devUrl: 'amqp://guest:guest@localhost:5672/', testUrl: 'amqp://app:pw@rabbitmq:5672/' },
+  celeryBroker: {
+    url: 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/',
+    requirement: PY.celery,
+    about: 'RabbitMQ',
+    devUrl: 'amqp://guest:guest@localhost:5672/',
+    testUrl: 'amqp://app:pw@rabbitmq:5672/',
+  },
   label: 'RabbitMQ',
   contribute: ({ answers }) => {
     const service = (mode: 'dev' | 'prod') => ({
@@ -18,7 +24,14 @@ export const component: Component = {
         RABBITMQ_DEFAULT_PASS: `\${RABBITMQ_PASSWORD:?set RABBITMQ_PASSWORD in ${mode === 'prod' ? '.env.prod' : '.env'}}`,
       },
       volumes: ['rabbitmq-data:/var/lib/rabbitmq'],
-      healthcheck: { test: ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'], interval: '10s', timeout: '10s', retries: 10, start_period: '30s', start_interval: '2s' },
+      healthcheck: {
+        test: ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'],
+        interval: '10s',
+        timeout: '10s',
+        retries: 10,
+        start_period: '30s',
+        start_interval: '2s',
+      },
       ...(mode === 'dev'
         ? { ports: ['127.0.0.1:5672:5672', `127.0.0.1:${devHostPort(15672, answers.port)}:15672`] }
         : { deploy: { resources: { limits: { memory: '512M' } } } }),

@@ -5,7 +5,8 @@ import type { VerifyKit } from '../verify-kit.js';
 
 export const kit: VerifyKit = {
   liveCache: redisProtocolLive('redis', async ({ index }) => {
-    if (!(await tcpAnswers(REDIS.host, REDIS.port))) throw new Error(`Redis does not answer on ${REDIS.host}:${REDIS.port}: start it (see test/e2e/check-services.sh)`);
+    if (!(await tcpAnswers(REDIS.host, REDIS.port)))
+      throw new Error(`Redis does not answer on ${REDIS.host}:${REDIS.port}: start it (see test/e2e/check-services.sh)`);
     return { ...REDIS, index, note: `Redis database ${index}`, stop: async () => {} };
   }),
 };

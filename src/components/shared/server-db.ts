@@ -102,10 +102,16 @@ export function serverDb(d: ServerDb): Component {
           builtVariables: ['DATABASE_URL'],
         },
         ci: { service: 'ci/service.yml.ejs', env: { DATABASE_URL: `${d.urlScheme}://app:ci-password@127.0.0.1:${d.port}/${dbName}` } },
-        backup: { engine: d.label, needsImage: false, ext: d.backup.ext, about: d.backup.about, readme: d.backup.readme, ...(d.backup.tool ? { tool: d.backup.tool } : {}) },
+        backup: {
+          engine: d.label,
+          needsImage: false,
+          ext: d.backup.ext,
+          about: d.backup.about,
+          readme: d.backup.readme,
+          ...(d.backup.tool ? { tool: d.backup.tool } : {}),
+        },
         partials: d.backup.partials,
       };
     },
   };
 }
-

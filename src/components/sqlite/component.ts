@@ -32,4 +32,3 @@ export const component: Component = {
     partials: { 'backup-dump': 'backup/dump.sh.ejs', 'backup-restore': 'backup/restore.sh.ejs' },
   }),
 };
-

@@ -13,7 +13,7 @@ test('traefik is a proxy choice', () => {
   assert.ok(PROXIES.includes('traefik'));
 });
 
-test('production: only the proxy is public, HTTPS redirect and Let\'s Encrypt from .env.prod, certificates kept in a volume', () => {
+test("production: only the proxy is public, HTTPS redirect and Let's Encrypt from .env.prod, certificates kept in a volume", () => {
   const p = traefik();
   const proxy = p.compose.prod.services.proxy as Service;
   assert.equal(proxy.ports, ['80:80', '443:443', '443:443/udp']);
@@ -30,7 +30,10 @@ test('production: only the proxy is public, HTTPS redirect and Let\'s Encrypt fr
 test('routing: the app on its port, metrics and readiness not routed, HSTS only with TLS', () => {
   for (const port of [8000, 8080]) {
     const files = new Map(render(traefik({ port }), { secret: () => 's' }).map((f) => [f.path, f.content]));
-    for (const [file, tls] of [['traefik/dynamic.dev.yml', false], ['traefik/dynamic.yml', true]] as const) {
+    for (const [file, tls] of [
+      ['traefik/dynamic.dev.yml', false],
+      ['traefik/dynamic.yml', true],
+    ] as const) {
       const routing = parse(files.get(file)!);
       assert.equal(routing.http.services.app.loadBalancer.servers, [{ url: `http://web:${port}` }], file);
       assert.match(routing.http.routers.app.rule, /!PathPrefix\(`\/metrics`\) && !PathPrefix\(`\/health\/ready`\)/);

@@ -69,8 +69,20 @@ export const component: Component = {
       services: { dev: { proxy: dev }, prod: { proxy: prod } },
       volumes: { prod: ['traefik-acme'] },
       env: [
-        { name: 'DOMAIN', description: 'Public domain name Traefik serves and gets a certificate for', dev: 'localhost', prod: 'app.example.com', requiredInProd: true },
-        { name: 'ACME_EMAIL', description: "E-mail Let's Encrypt uses for expiry notices", dev: 'admin@example.com', prod: 'ops@example.com', requiredInProd: true },
+        {
+          name: 'DOMAIN',
+          description: 'Public domain name Traefik serves and gets a certificate for',
+          dev: 'localhost',
+          prod: 'app.example.com',
+          requiredInProd: true,
+        },
+        {
+          name: 'ACME_EMAIL',
+          description: "E-mail Let's Encrypt uses for expiry notices",
+          dev: 'admin@example.com',
+          prod: 'ops@example.com',
+          requiredInProd: true,
+        },
       ],
       docs: {
         name: 'Traefik',

@@ -33,7 +33,27 @@ function inNamespace(mode: 'dev' | 'prod', checks: string[]): { out: string; log
     mkdirSync(files);
     const routing = args.find((a) => a.startsWith('--providers.file.filename='))!.split('=')[1]!;
     writeFileSync(join(files, 'app.yml'), readFileSync(routing));
-    const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=app.example.com', '-addext', 'subjectAltName=DNS:app.example.com', '-keyout', join(files, 'key.pem'), '-out', join(files, 'cert.pem')], { encoding: 'utf8' });
+    const cert = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=app.example.com',
+        '-addext',
+        'subjectAltName=DNS:app.example.com',
+        '-keyout',
+        join(files, 'key.pem'),
+        '-out',
+        join(files, 'cert.pem'),
+      ],
+      { encoding: 'utf8' },
+    );
     if (cert.status !== 0) throw new Error(cert.stderr);
     writeFileSync(join(files, 'certs.yml'), `tls:\n  certificates:\n    - certFile: ${join(files, 'cert.pem')}\n      keyFile: ${join(files, 'key.pem')}\n`);
     args = args.map((a) => (a === `--providers.file.filename=${routing}` ? `--providers.file.directory=${files}` : a));
@@ -67,7 +87,8 @@ test('development: the app is served, metrics and readiness are not, headers and
     `${q(requireTool('traefik', TRAEFIK))} healthcheck --ping --ping.entryPoint=ping --entryPoints.ping.address=:8082 >/dev/null && echo healthcheck ok`,
   ]);
   assert.match(r.out, /^http:\/\/127\.0\.0\.1\/health 200$/m, r.out + r.log);
-  for (const hidden of ['/metrics', '/metrics/', '//metrics', '/%6detrics', '/health/ready']) assert.match(r.out, new RegExp(`^http://127\\.0\\.0\\.1${hidden.replace(/[.%/]/g, '\\$&')} 404$`, 'm'), hidden);
+  for (const hidden of ['/metrics', '/metrics/', '//metrics', '/%6detrics', '/health/ready'])
+    assert.match(r.out, new RegExp(`^http://127\\.0\\.0\\.1${hidden.replace(/[.%/]/g, '\\$&')} 404$`, 'm'), hidden);
   assert.not.match(r.log, /"GET \/(metrics|health\/ready)/, 'the app never saw a hidden path');
   assert.match(r.out, /^x-frame-options: DENY$/im);
   assert.match(r.out, /^x-content-type-options: nosniff$/im);
@@ -80,14 +101,14 @@ test('development: the app is served, metrics and readiness are not, headers and
   assert.ok(access.length > 0 && access.every((l) => JSON.parse(l).RouterName !== undefined || true), 'access log lines are JSON');
 });
 
-test("production: HTTP redirects to HTTPS, TLS 1.2+ only, HSTS, routing only for DOMAIN", () => {
+test('production: HTTP redirects to HTTPS, TLS 1.2+ only, HSTS, routing only for DOMAIN', () => {
   const r = inNamespace('prod', [
     "echo \"redirect $(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: app.example.com' http://127.0.0.1/health)\"",
     code('https://app.example.com/health', '-k --resolve app.example.com:443:127.0.0.1'),
     code('https://app.example.com/metrics', '-k --resolve app.example.com:443:127.0.0.1'),
     "curl -s -k -D - -o /dev/null --resolve app.example.com:443:127.0.0.1 https://app.example.com/health | tr -d '\\r' | grep -i '^strict-transport-security'",
-    "curl -s -k -o /dev/null --tls-max 1.1 --resolve app.example.com:443:127.0.0.1 https://app.example.com/health && echo tls1.1 accepted || echo tls1.1 refused",
-    "curl -s -k -o /dev/null --resolve other.example.com:443:127.0.0.1 https://other.example.com/health && echo other served || echo other refused",
+    'curl -s -k -o /dev/null --tls-max 1.1 --resolve app.example.com:443:127.0.0.1 https://app.example.com/health && echo tls1.1 accepted || echo tls1.1 refused',
+    'curl -s -k -o /dev/null --resolve other.example.com:443:127.0.0.1 https://other.example.com/health && echo other served || echo other refused',
   ]);
   assert.match(r.out, /^redirect 30[18] https:\/\/app\.example\.com\/health$/m, r.out + r.log);
   assert.match(r.out, /^https:\/\/app\.example\.com\/health 200$/m);

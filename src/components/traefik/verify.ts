@@ -21,7 +21,9 @@ export function traefikArgs(projectDir: string, mode: 'dev' | 'prod', acmeDir = 
   if (!routing || !existsSync(routing)) throw new Error(`compose does not mount a routing file at ${ROUTING_IN_IMAGE}`);
   const problems: string[] = [];
   const values = envFor(projectDir, mode);
-  const args = (proxy.command as string[]).map((a) => interpolate(a, values, problems).replace(`=${ROUTING_IN_IMAGE}`, `=${routing}`).replace('=/letsencrypt/', `=${acmeDir}/`));
+  const args = (proxy.command as string[]).map((a) =>
+    interpolate(a, values, problems).replace(`=${ROUTING_IN_IMAGE}`, `=${routing}`).replace('=/letsencrypt/', `=${acmeDir}/`),
+  );
   const env = proxyEnvironment(projectDir, mode, proxy, problems);
   if (problems.length) throw new Error(problems.join('; '));
   return { args, env };

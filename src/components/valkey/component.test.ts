@@ -24,7 +24,10 @@ test('valkey: its own service, password and URL; the redis-py client; a PING rea
   assert.is(env(p, 'prod').VALKEY_URL, 'redis://:${VALKEY_PASSWORD}@cache:6379/0');
   assert.ok(p.env.some((v) => v.name === 'VALKEY_PASSWORD' && typeof v.dev !== 'string'));
   assert.ok(p.requirements.some((r) => r.startsWith('redis==')));
-  assert.equal(p.readinessChecks, [{ name: 'postgres', module: 'db' }, { name: 'valkey', module: 'cache' }]);
+  assert.equal(p.readinessChecks, [
+    { name: 'postgres', module: 'db' },
+    { name: 'valkey', module: 'cache' },
+  ]);
 });
 
 test('valkey: the generated app reads VALKEY_URL, and Django caches through it', () => {

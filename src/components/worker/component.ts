@@ -9,7 +9,12 @@ function brokerIn(components: readonly Component[], has: (id: string) => boolean
   const byPreference = brokers.sort((x, y) => Number(dedicated(y)) - Number(dedicated(x)));
   const present = byPreference.find((c) => has(c.id));
   if (present) return present.id;
-  throw new UsageError(`the worker needs a broker and this project has none: pass ${byPreference.filter((c) => free(c.id)).map((c) => `--broker ${c.id} (adds ${c.label})`).join(' or ')}`);
+  throw new UsageError(
+    `the worker needs a broker and this project has none: pass ${byPreference
+      .filter((c) => free(c.id))
+      .map((c) => `--broker ${c.id} (adds ${c.label})`)
+      .join(' or ')}`,
+  );
 }
 
 export const component: Component = {
@@ -24,7 +29,10 @@ export const component: Component = {
     return [
       broker.multi
         ? `--broker ${a.broker}: add ${a.broker} to --${broker.key} (e.g. ${broker.flag},worker)`
-        : `--broker ${a.broker}: the worker's broker would be the ${broker.label} ${broker.key}, but --${broker.key} is ${broker.current}; use ${broker.flag}, or another broker (${rules.providers('broker').map((b) => `--broker ${b}`).join(', ')})`,
+        : `--broker ${a.broker}: the worker's broker would be the ${broker.label} ${broker.key}, but --${broker.key} is ${broker.current}; use ${broker.flag}, or another broker (${rules
+            .providers('broker')
+            .map((b) => `--broker ${b}`)
+            .join(', ')})`,
     ];
   },
   // Added to a project, the worker brings its broker: the one asked for, else one the project has.
@@ -77,7 +85,8 @@ export const component: Component = {
       requirements: [broker.requirement],
       typing: {
         untypedModules: ['celery.*'],
-        overrides: '[[tool.mypy.overrides]]\n# Celery\'s task and signal decorators are untyped.\nmodule = ["app.tasks", "app.worker"]\ndisallow_untyped_decorators = false',
+        overrides:
+          '[[tool.mypy.overrides]]\n# Celery\'s task and signal decorators are untyped.\nmodule = ["app.tasks", "app.worker"]\ndisallow_untyped_decorators = false',
       },
       files: [
         { from: 'app/worker.py.ejs', to: 'app/worker.py' },

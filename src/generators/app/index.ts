@@ -5,6 +5,7 @@ import { answersText } from '../../preset/answers-file.js';
 import { type RenderedFile, TEMPLATES_DIR } from '../../render/render.js';
 import { buildProject, doneMessage, missingAnswersError, type NewContext, prepareNew, writeProject } from '../../usecase/new-project.js';
 import { askAboutConflicts } from '../conflict-questions.js';
+import { envOptions } from '../env-options.js';
 import { promptQuestion } from './questions.js';
 
 type AppOptions = BaseOptions &
@@ -15,8 +16,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   private answers!: Answers;
   private files: RenderedFile[] = [];
 
-  constructor(args: string[], opts: Record<string, unknown>) {
-    super(args, opts as never, { customInstallTask: true } as never);
+  constructor(args: string[], opts: AppOptions) {
+    super(args, opts, { customInstallTask: true });
     this.argument('dir', { type: String, required: false, description: 'Folder to generate into (its name is the default project name)' });
     for (const o of OPTIONS) this.option(o.flag, { type: o.kind === 'number' ? Number : String, description: o.help });
     this.option('yes', { type: Boolean, alias: 'y', description: 'Take the default for every answer not given' });
@@ -34,7 +35,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       flags: this.options,
       ...(this.options.preset ? { preset: this.options.preset } : {}),
       ...(this.options.answers ? { answersFile: this.options.answers } : {}),
-      force: Boolean(this.options.force || (this.env as unknown as { options?: { force?: boolean } }).options?.force),
+      force: Boolean(this.options.force || envOptions(this.env).force),
       readOnly: Boolean(this.options.printAnswers),
       warn: (m) => this.log(m),
     });
@@ -49,7 +50,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       // Every answer not given, in order; one that depends on an earlier typed answer is decided then.
       for (const o of OPTIONS) {
         if (given.has(o.key) || o.askWhen?.(answers) === false) continue;
-        Object.assign(answers, await this.prompt(promptQuestion(o.key, answers) as never));
+        Object.assign(answers, await this.prompt<Answers>([promptQuestion(o.key, answers)]));
       }
     }
     if (this.options.printAnswers) {
@@ -60,7 +61,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   private get dryRun(): boolean {
-    return Boolean(this.options.dryRun || (this.env as unknown as { options?: { dryRun?: boolean } }).options?.dryRun);
+    return Boolean(this.options.dryRun || envOptions(this.env).dryRun);
   }
 
   async writing(): Promise<void> {
@@ -75,7 +76,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       force: this.ctx.force,
       dryRun: this.dryRun,
       log,
-      ...(interactive ? { decide: (conflicts) => askAboutConflicts((q) => this.prompt(q as never), conflicts, log) } : {}),
+      ...(interactive ? { decide: (conflicts) => askAboutConflicts((q) => this.prompt<{ action: string }>(q), conflicts, log) } : {}),
     });
   }
 

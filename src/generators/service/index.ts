@@ -4,6 +4,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { UsageError } from '../../answers/errors.js';
 import { ADDABLE_KINDS, addableTo } from '../../edit/add-kind.js';
 import { TEMPLATES_DIR } from '../../render/render.js';
+import { envOptions } from '../env-options.js';
 import { type AddContext, type AddPlan, addedMessage, loadProject, manualStepsError, planAddition, writeAddition } from '../../usecase/add-service.js';
 
 type ServiceOptions = BaseOptions & Record<string, unknown> & { kind?: string; yes?: boolean; interactive?: boolean; broker?: string };
@@ -13,8 +14,8 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
   private result?: AddPlan;
   private kind = '';
 
-  constructor(args: string[], opts: Record<string, unknown>) {
-    super(args, opts as never, { customInstallTask: true } as never);
+  constructor(args: string[], opts: ServiceOptions) {
+    super(args, opts, { customInstallTask: true });
     this.argument('kind', { type: String, required: false, description: `What to add: ${ADDABLE_KINDS.join(', ')}` });
     this.option('yes', { type: Boolean, alias: 'y', description: 'Do not ask; fail if the kind is missing' });
     this.option('broker', { type: String, description: 'Broker of the worker: redis or rabbitmq (default: the one the project has)' });
@@ -30,7 +31,8 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
     if (!kind) {
       const interactive = this.options.interactive ?? Boolean(process.stdin.isTTY);
       const choices = addableTo(this.ctx.answers);
-      if (!interactive || this.options.yes) throw new UsageError(`say what to add, e.g. \`pydocker add ${choices[0] ?? 'redis'}\`; this project can take: ${choices.join(', ')}`);
+      if (!interactive || this.options.yes)
+        throw new UsageError(`say what to add, e.g. \`pydocker add ${choices[0] ?? 'redis'}\`; this project can take: ${choices.join(', ')}`);
       ({ kind } = await this.prompt<{ kind: string }>([{ type: 'select', name: 'kind', message: 'Service to add', choices }]));
     }
     this.kind = kind!;
@@ -39,7 +41,7 @@ export default class ServiceGenerator extends Generator<Record<string, unknown>,
   }
 
   private get dryRun(): boolean {
-    return Boolean(this.options.dryRun || (this.env as unknown as { options?: { dryRun?: boolean } }).options?.dryRun);
+    return Boolean(this.options.dryRun || envOptions(this.env).dryRun);
   }
 
   async writing(): Promise<void> {

@@ -78,11 +78,16 @@ export async function startApp(sandbox: Sandbox, spec: AppSpec): Promise<Running
   const log = join(spec.logDir, 'app.log');
   const p = await sandbox.exec(asImageUser(spec.image, spec.image.cmd), { env: spec.env, cwd: spec.projectDir, log });
   try {
-    await waitFor('GET /health to answer 200', 60_000, async () => {
-      if (!p.running()) throw new Error(`the app exited ${await p.exited}:\n${tail(log, 40)}`);
-      const r = await sandbox.request(spec.port, { path: '/health', timeoutMs: 3000 }).catch(() => undefined);
-      return r?.status === 200 ? r : undefined;
-    }, 250);
+    await waitFor(
+      'GET /health to answer 200',
+      60_000,
+      async () => {
+        if (!p.running()) throw new Error(`the app exited ${await p.exited}:\n${tail(log, 40)}`);
+        const r = await sandbox.request(spec.port, { path: '/health', timeoutMs: 3000 }).catch(() => undefined);
+        return r?.status === 200 ? r : undefined;
+      },
+      250,
+    );
   } catch (err) {
     await sandbox.stopProcess(p, 'SIGTERM', 5000);
     throw new Error(`${(err as Error).message}\n--- app log\n${tail(log, 40)}`);

@@ -45,8 +45,20 @@ export function liveMatrix(): Combination[] {
   // Made another way, and held to the same live checks: a project that got Redis by `pydocker add`, and one
   // made with a team preset (extra variable, labels, an overlay file).
   out.push(
-    { id: 'fastapi-postgres-redis-nginx-added', answers: { framework: 'fastapi', database: 'postgres', cache: 'redis', proxy: 'nginx', observability: d.observability }, roles: ['add'], all: false, madeBy: { add: ['redis'] } },
-    { id: 'flask-postgres-redis-caddy-preset', answers: { framework: 'flask', database: 'postgres', cache: 'redis', proxy: 'caddy', observability: d.observability }, roles: ['preset'], all: false, madeBy: { preset: true } },
+    {
+      id: 'fastapi-postgres-redis-nginx-added',
+      answers: { framework: 'fastapi', database: 'postgres', cache: 'redis', proxy: 'nginx', observability: d.observability },
+      roles: ['add'],
+      all: false,
+      madeBy: { add: ['redis'] },
+    },
+    {
+      id: 'flask-postgres-redis-caddy-preset',
+      answers: { framework: 'flask', database: 'postgres', cache: 'redis', proxy: 'caddy', observability: d.observability },
+      roles: ['preset'],
+      all: false,
+      madeBy: { preset: true },
+    },
   );
   return out;
 }

@@ -23,7 +23,11 @@ process.on('exit', () => {
   for (const c of live) if (c.pid && c.exitCode === null && c.signalCode === null) killQuietly(c.pid, 'SIGKILL');
 });
 // Interrupted (Ctrl-C, CI's timeout): exit through the handler above instead of leaving children behind.
-for (const [signal, n] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
+for (const [signal, n] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+  ['SIGHUP', 1],
+] as const) {
   process.once(signal, () => process.exit(128 + n));
 }
 
@@ -212,5 +216,8 @@ export function isAlive(pid: number): boolean {
 export function tail(path: string, n = 30): string {
   if (!existsSync(path)) return '';
   const lines = readFileSync(path, 'utf8').split('\n');
-  return lines.slice(Math.max(0, lines.length - n - 1)).join('\n').trimEnd();
+  return lines
+    .slice(Math.max(0, lines.length - n - 1))
+    .join('\n')
+    .trimEnd();
 }

@@ -36,15 +36,20 @@ export async function prometheusScrapes(sandbox: Sandbox, projectDir: string, ad
     const p = await sandbox.exec(argv, { env: { PATH: '/usr/bin:/bin', HOME: dir }, cwd: folder, log });
     try {
       let last: Target | undefined;
-      const up = await waitFor(`Prometheus target ${address} to be up`, 40_000, async () => {
-        if (!p.running()) throw new Error(`prometheus exited ${await p.exited}: ${tail(log, 10)}`);
-        const r = await sandbox.request(9090, { path: '/api/v1/targets?state=active', timeoutMs: 3000 });
-        if (r.status !== 200) return undefined;
-        const targets = (JSON.parse(r.body) as { data: { activeTargets: Target[] } }).data.activeTargets;
-        last = targets.find((t) => t.labels.instance === address || t.scrapeUrl.includes(`//${address}/`));
-        if (!last) throw new Error(`no target ${address} among ${targets.map((t) => t.labels.instance).join(', ')}`);
-        return last.health === 'up' ? last : undefined;
-      }, 500).catch((err: Error) => {
+      const up = await waitFor(
+        `Prometheus target ${address} to be up`,
+        40_000,
+        async () => {
+          if (!p.running()) throw new Error(`prometheus exited ${await p.exited}: ${tail(log, 10)}`);
+          const r = await sandbox.request(9090, { path: '/api/v1/targets?state=active', timeoutMs: 3000 });
+          if (r.status !== 200) return undefined;
+          const targets = (JSON.parse(r.body) as { data: { activeTargets: Target[] } }).data.activeTargets;
+          last = targets.find((t) => t.labels.instance === address || t.scrapeUrl.includes(`//${address}/`));
+          if (!last) throw new Error(`no target ${address} among ${targets.map((t) => t.labels.instance).join(', ')}`);
+          return last.health === 'up' ? last : undefined;
+        },
+        500,
+      ).catch((err: Error) => {
         throw new Error(`${err.message}${last ? ` (health ${last.health}, last error: ${last.lastError || 'none'})` : ''}`);
       });
       // Something the app counts made it into Prometheus.

@@ -43,16 +43,29 @@ export function summaryTable(results: CombinationResult[]): string {
   const header = ['combination', ...used.map((c) => c.replace(':*', ''))];
   const rows = results.map((r) => [r.id, ...used.map((c) => mark(r, c) || '·')]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 export function coveringSetTable(matrix: Combination[]): string {
   const names = Object.keys(FACTORS);
   const header = ['id', ...names, 'observability', 'why'];
-  const rows = matrix.map((c) => [c.id, ...names.map((n) => String(c.answers[n as keyof Combination['answers']])), c.answers.observability.join(',') || 'none', c.roles.join('+')]);
+  const rows = matrix.map((c) => [
+    c.id,
+    ...names.map((n) => String(c.answers[n as keyof Combination['answers']])),
+    c.answers.observability.join(',') || 'none',
+    c.roles.join('+'),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -95,7 +108,10 @@ export function writeReport(data: {
       projectDir: rel(r.projectDir),
       logDir: rel(r.logDir),
       checks: Object.fromEntries(
-        Object.entries(r.checks).map(([name, o]) => [name, { result: o.ok === true ? 'pass' : o.ok === false ? 'fail' : 'not run', ms: o.ms, message: o.message }]),
+        Object.entries(r.checks).map(([name, o]) => [
+          name,
+          { result: o.ok === true ? 'pass' : o.ok === false ? 'fail' : 'not run', ms: o.ms, message: o.message },
+        ]),
       ),
     })),
   };

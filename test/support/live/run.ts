@@ -80,7 +80,12 @@ export function prepare(c: Combination): Prepared {
   ensureDir(logDir);
   try {
     const answers = answersFor(name, c.answers);
-    const made = c.madeBy ? makeProject(c.madeBy, answers, projectDir) : (writeProject(projectDir, renderProject(answers)), planFor(answers));
+    let made: StackPlan;
+    if (c.madeBy) made = makeProject(c.madeBy, answers, projectDir);
+    else {
+      writeProject(projectDir, renderProject(answers));
+      made = planFor(answers);
+    }
     return { combination: c, name, projectDir, logDir, plan: made };
   } catch (err) {
     return { combination: c, name, projectDir, logDir, error: (err as Error).stack ?? String(err) };
@@ -176,7 +181,13 @@ export interface RunContext {
 }
 
 function firstLine(text: string, re: RegExp): string {
-  return text.split('\n').reverse().find((l) => re.test(l))?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .reverse()
+      .find((l) => re.test(l))
+      ?.trim() ?? ''
+  );
 }
 
 /** Whether a user other than root can reach `path` (every parent folder searchable by others). */
@@ -255,7 +266,13 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
     await rec.run('pytest', ['venv', 'servers'], async () => {
       const env = ciTestEnv(projectDir);
       if (env.DATABASE_URL && testDb) {
-        env.DATABASE_URL = rewriteUrl(env.DATABASE_URL, { user: testDb.user, password: testDb.password, host: testDb.host, port: String(testDb.port), path: `/${testDb.name}` });
+        env.DATABASE_URL = rewriteUrl(env.DATABASE_URL, {
+          user: testDb.user,
+          password: testDb.password,
+          host: testDb.host,
+          port: String(testDb.port),
+          path: `/${testDb.name}`,
+        });
       }
       cacheServer?.forCi(env);
       let out = '';
@@ -353,7 +370,9 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
       spec.migrate = { command: migrateCommand, env: imageEnv(img, v, projectDir, pointAtScratch(composeEnvironment(projectDir, 'migrate', values))) };
       await rec.run('migrate', ['sandbox'], async () => {
         if (JSON.stringify(migrateCommand) !== JSON.stringify(plan.serve.migrateCommand)) {
-          throw new Error(`compose migrate command ${JSON.stringify(migrateCommand)} differs from plan.serve.migrateCommand ${JSON.stringify(plan.serve.migrateCommand)}`);
+          throw new Error(
+            `compose migrate command ${JSON.stringify(migrateCommand)} differs from plan.serve.migrateCommand ${JSON.stringify(plan.serve.migrateCommand)}`,
+          );
         }
         const r = await runMigrate(sb, spec);
         if (r.code !== 0) throw new Error(`${migrateCommand.join(' ')} exited ${r.code}:\n${tail2(r.output)}`);
@@ -424,14 +443,21 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
         // A 503 naming exactly the broken dependency; on a loaded machine another check may time out in one
         // probe, so probes go on until one names only it (or 20 s pass).
         const failedIn = (x: Awaited<ReturnType<typeof readiness>>) =>
-          Object.entries(x.body.checks ?? {}).filter(([, c]) => c.status !== 'ok').map(([k]) => k);
+          Object.entries(x.body.checks ?? {})
+            .filter(([, c]) => c.status !== 'ok')
+            .map(([k]) => k);
         let last: Awaited<ReturnType<typeof readiness>> | undefined;
-        const broken = await waitFor(`/health/ready to answer 503 naming only ${dep.check} while ${dep.service} is unreachable`, 20_000, async () => {
-          const x = await readiness();
-          if (x.r.status !== 200 && x.r.status !== 503) throw new Error(`status ${x.r.status}`);
-          last = x;
-          return x.r.status === 503 && failedIn(x).join() === dep.check ? x : undefined;
-        }, 250).catch((err: Error) => {
+        const broken = await waitFor(
+          `/health/ready to answer 503 naming only ${dep.check} while ${dep.service} is unreachable`,
+          20_000,
+          async () => {
+            const x = await readiness();
+            if (x.r.status !== 200 && x.r.status !== 503) throw new Error(`status ${x.r.status}`);
+            last = x;
+            return x.r.status === 503 && failedIn(x).join() === dep.check ? x : undefined;
+          },
+          250,
+        ).catch((err: Error) => {
           throw new Error(`${err.message}${last ? `; last answer ${last.r.status}: ${last.r.body.slice(0, 300)}` : ''}`);
         });
         brokenMs = Date.now() - t0;
@@ -446,18 +472,23 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
       }
       const t1 = Date.now();
       let probes = 0;
-      await waitFor(`/health/ready to answer 200 once ${dep.service} is back`, 30_000, async () => {
-        probes++;
-        const x = await readiness();
-        return x.r.status === 200 ? x : undefined;
-      }, 250);
+      await waitFor(
+        `/health/ready to answer 200 once ${dep.service} is back`,
+        30_000,
+        async () => {
+          probes++;
+          const x = await readiness();
+          return x.r.status === 200 ? x : undefined;
+        },
+        250,
+      );
       return `${mode === 'refuse' ? 'refused' : 'blackholed'}: 503 {${dep.check}: "${error}"} after ${brokenMs} ms (probe ${probeMs} ms), /health still 200; 200 again ${Date.now() - t1} ms after recovery (${probes} probe${probes > 1 ? 's' : ''})`;
     };
     for (const dep of deps) await rec.run(`dep:${dep.check}`, ['ready'], () => breakAndRecover(dep, 'refuse'));
     if (plan.readiness.includes('sqlite')) {
       // Tried: overwriting the file while the app runs leaves /items and readiness working from the open
       // connection (WAL), so there is no failure to provoke without touching the process.
-      rec.skip('dep:sqlite', 'n/a: SQLite is a file in the app\'s volume, not a server: nothing to make unreachable');
+      rec.skip('dep:sqlite', "n/a: SQLite is a file in the app's volume, not a server: nothing to make unreachable");
     }
     if (c.all && deps[0]) {
       await rec.run('ready-timeout', ['ready'], async () => {
@@ -477,15 +508,22 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
       // Families without samples are not exposed in multiprocess mode: the error counter appears once a 5xx
       // was served (the 503s of the dependency checks above).
       const served5xx = deps.length > 0;
-      const expected = ['http_requests_total', 'http_request_duration_seconds', 'http_requests_in_progress', ...(served5xx ? ['http_request_errors_total'] : [])];
+      const expected = [
+        'http_requests_total',
+        'http_request_duration_seconds',
+        'http_requests_in_progress',
+        ...(served5xx ? ['http_request_errors_total'] : []),
+      ];
       const missing = expected.filter((m) => !new RegExp(`^# TYPE ${m}\\b`, 'm').test(r.body));
       if (missing.length) throw new Error(`documented metrics missing: ${missing.join(', ')}`);
-      const sample = (name: string, labels: string[]) =>
-        r.body.split('\n').some((l) => l.startsWith(`${name}{`) && labels.every((x) => l.includes(x)));
-      if (!sample('http_requests_total', ['route="/health"', 'status="200"'])) throw new Error('no http_requests_total sample for route="/health" status="200"');
-      if (!sample('http_requests_total', ['route="<unmatched>"', 'status="404"'])) throw new Error('an unknown path is not counted as route="<unmatched>" status="404"');
+      const sample = (name: string, labels: string[]) => r.body.split('\n').some((l) => l.startsWith(`${name}{`) && labels.every((x) => l.includes(x)));
+      if (!sample('http_requests_total', ['route="/health"', 'status="200"']))
+        throw new Error('no http_requests_total sample for route="/health" status="200"');
+      if (!sample('http_requests_total', ['route="<unmatched>"', 'status="404"']))
+        throw new Error('an unknown path is not counted as route="<unmatched>" status="404"');
       if (/route="\/e2e-unmatched-/.test(r.body)) throw new Error('an unmatched path became a route label (cardinality)');
-      if (served5xx && !sample('http_request_errors_total', ['route="/health/ready"'])) throw new Error('the 503s of /health/ready are not in http_request_errors_total');
+      if (served5xx && !sample('http_request_errors_total', ['route="/health/ready"']))
+        throw new Error('the 503s of /health/ready are not in http_request_errors_total');
       return `promtool check metrics clean (${r.body.length} bytes); documented metrics and labels present${served5xx ? ', 503s counted as errors' : ''}`;
     });
 
@@ -522,14 +560,18 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
       await sleep(200);
       const left = sb.strays();
       if (left.length) {
-        const desc = left.map((pid) => `${pid} ${existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() : ''}`);
+        const desc = left.map(
+          (pid) => `${pid} ${existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() : ''}`,
+        );
         throw new Error(`processes left in the sandbox after the app exited: ${desc.join('; ')}`);
       }
       return 'no process of the app left behind';
     });
 
     await rec.run('logs', ['start'], async () => {
-      const lines = readFileSync(running.log, 'utf8').split('\n').filter((l) => l.trim());
+      const lines = readFileSync(running.log, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim());
       const bad = lines.filter((l) => {
         try {
           return typeof JSON.parse(l) !== 'object';
@@ -544,9 +586,18 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
     if (otlp) {
       await rec.run('otel', ['start'], async () => {
         const log = sb.otlpLog;
-        const lines = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { path: string; bytes: number }) : [];
+        const lines = existsSync(log)
+          ? readFileSync(log, 'utf8')
+              .trim()
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l) as { path: string; bytes: number })
+          : [];
         const traces = lines.filter((l) => l.path === '/v1/traces');
-        if (!traces.length) throw new Error(`no OTLP trace export reached ${webEnv.OTEL_EXPORTER_OTLP_ENDPOINT} (${lines.length} requests: ${lines.map((l) => l.path).join(', ')})`);
+        if (!traces.length)
+          throw new Error(
+            `no OTLP trace export reached ${webEnv.OTEL_EXPORTER_OTLP_ENDPOINT} (${lines.length} requests: ${lines.map((l) => l.path).join(', ')})`,
+          );
         return `${traces.length} trace export(s), ${traces.reduce((a, t) => a + t.bytes, 0)} bytes, to ${webEnv.OTEL_EXPORTER_OTLP_ENDPOINT}`;
       });
     }
@@ -604,7 +655,8 @@ async function gracefulStop(sb: Sandbox, app: RunningApp, port: number): Promise
   const status = /^HTTP\/1\.[01] (\d{3})/.exec(response)?.[1];
   const problems: string[] = [];
   if (!stillRunning) problems.push('the app exited before the in-flight request finished');
-  if (status !== '201') problems.push(`the in-flight request got ${status ? `status ${status}` : `no response (${JSON.stringify(response.slice(0, 100))})`}, expected 201`);
+  if (status !== '201')
+    problems.push(`the in-flight request got ${status ? `status ${status}` : `no response (${JSON.stringify(response.slice(0, 100))})`}, expected 201`);
   if (code === undefined) {
     problems.push('still running 30 s after SIGTERM (compose stop_grace_period): killed');
     await sb.stopProcess(app.process, 'SIGKILL', 2000);

@@ -178,10 +178,15 @@ export class Sandbox {
   /** Starts a long-running command inside (stdout+stderr to `log`). */
   async exec(argv: string[], options: { env: NodeJS.ProcessEnv; cwd: string; log: string }): Promise<SandboxProcess> {
     const p = start(requireTool('nsenter'), this.nsenterArgs(options.cwd, argv), { env: options.env, log: options.log });
-    const innerPid = await waitFor(`${argv[0]} to start inside the sandbox`, 5_000, async () => {
-      if (!p.running()) throw new Error(`exited at once with ${await p.exited}`);
-      return childrenOf(p.pid)[0];
-    }, 20).catch(async (err) => {
+    const innerPid = await waitFor(
+      `${argv[0]} to start inside the sandbox`,
+      5_000,
+      async () => {
+        if (!p.running()) throw new Error(`exited at once with ${await p.exited}`);
+        return childrenOf(p.pid)[0];
+      },
+      20,
+    ).catch(async (err) => {
       await stop(p, { graceMs: 1000 });
       throw err;
     });

@@ -39,7 +39,10 @@ export interface ScratchDatabase {
 
 /** A new, empty database on the real server: e2e_<label>_<our pid>_<random>. */
 export async function scratchDatabase(kind: ServerDbKind, label: string): Promise<ScratchDatabase> {
-  const name = `e2e_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase().slice(0, 40)}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const name = `e2e_${label
+    .replace(/[^a-z0-9]+/gi, '_')
+    .toLowerCase()
+    .slice(0, 40)}_${process.pid}_${randomBytes(3).toString('hex')}`;
   if (kind === 'postgres') await sql(kind, `CREATE DATABASE "${name}"`);
   else await sql(kind, `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   const server = kind === 'postgres' ? POSTGRES : MARIADB;
@@ -112,16 +115,48 @@ export async function dropStaleScratchDatabases(): Promise<string[]> {
     const m = /^e2e_.*_(\d+)_[0-9a-f]{6}$/.exec(name);
     return m !== null && !isAlive(Number(m[1]));
   };
-  const pg = await runCommand('psql', ['-h', POSTGRES.host, '-p', String(POSTGRES.port), '-U', POSTGRES.user, '-w', '-d', 'postgres', '-tAc', "SELECT datname FROM pg_database WHERE datname LIKE 'e2e\\_%'"], { timeoutMs: 20_000 });
+  const pg = await runCommand(
+    'psql',
+    [
+      '-h',
+      POSTGRES.host,
+      '-p',
+      String(POSTGRES.port),
+      '-U',
+      POSTGRES.user,
+      '-w',
+      '-d',
+      'postgres',
+      '-tAc',
+      "SELECT datname FROM pg_database WHERE datname LIKE 'e2e\\_%'",
+    ],
+    { timeoutMs: 20_000 },
+  );
   if (pg.code === 0) {
-    for (const name of pg.output.split('\n').map((l) => l.trim()).filter(stale)) {
-      await sql('postgres', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => dropped.push(name), () => {});
+    for (const name of pg.output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(stale)) {
+      await sql('postgres', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(
+        () => dropped.push(name),
+        () => {},
+      );
     }
   }
-  const my = await runCommand('mysql', ['-h', MARIADB.host, '-P', String(MARIADB.port), '-u', MARIADB.user, '-N', '-B', '-e', "SHOW DATABASES LIKE 'e2e\\_%'"], { timeoutMs: 20_000 });
+  const my = await runCommand(
+    'mysql',
+    ['-h', MARIADB.host, '-P', String(MARIADB.port), '-u', MARIADB.user, '-N', '-B', '-e', "SHOW DATABASES LIKE 'e2e\\_%'"],
+    { timeoutMs: 20_000 },
+  );
   if (my.code === 0) {
-    for (const name of my.output.split('\n').map((l) => l.trim()).filter(stale)) {
-      await sql('mariadb', `DROP DATABASE IF EXISTS \`${name}\``).then(() => dropped.push(name), () => {});
+    for (const name of my.output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(stale)) {
+      await sql('mariadb', `DROP DATABASE IF EXISTS \`${name}\``).then(
+        () => dropped.push(name),
+        () => {},
+      );
     }
   }
   return dropped;

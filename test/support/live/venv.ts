@@ -56,7 +56,10 @@ function requirementsText(projectDir: string): string {
 
 export async function venvKey(projectDir: string): Promise<string> {
   const py = await python();
-  return createHash('sha256').update(`python ${py.version}\n${requirementsText(projectDir)}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`python ${py.version}\n${requirementsText(projectDir)}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function handle(dir: string, key: string, built: boolean, ms: number): Venv {

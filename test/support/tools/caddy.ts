@@ -63,7 +63,10 @@ export function caddyValidate(projectDir: string, mode: Mode): CheckResult {
     const problems: string[] = [];
     const caddyfile = hostPathOf(bindMounts(projectDir, proxy), CADDYFILE_IN_IMAGE);
     if (!caddyfile || !existsSync(caddyfile)) {
-      return { ok: false, output: formatOutput([['problems', `compose does not mount a Caddyfile at ${CADDYFILE_IN_IMAGE} (found: ${caddyfile ?? 'no mount'})`]]) };
+      return {
+        ok: false,
+        output: formatOutput([['problems', `compose does not mount a Caddyfile at ${CADDYFILE_IN_IMAGE} (found: ${caddyfile ?? 'no mount'})`]]),
+      };
     }
     const containerEnv = proxyEnvironment(projectDir, mode, proxy, problems);
     for (const d of ['home', 'data', 'config']) mkdirSync(join(s.dir, d));
@@ -76,12 +79,17 @@ export function caddyValidate(projectDir: string, mode: Mode): CheckResult {
     };
     const unshare = requireTool('unshare');
     const inNet = (args: string[]) =>
-      run(unshare, ['--net', '--pid', '--mount-proc', '--fork', '--kill-child', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', caddy, ...args], { env, timeoutMs: 30_000 });
+      run(unshare, ['--net', '--pid', '--mount-proc', '--fork', '--kill-child', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', caddy, ...args], {
+        env,
+        timeoutMs: 30_000,
+      });
 
     const validate = inNet(['validate', '--config', caddyfile, '--adapter', 'caddyfile']);
     if (validate.code !== 0) problems.push(`caddy validate exited ${validate.code}`);
     const adapt = inNet(['adapt', '--config', caddyfile, '--adapter', 'caddyfile']);
-    const warnings = `${validate.output}\n${adapt.output}`.split('\n').filter((l) => /"level":"(warn|error)"|\bWARN\b|\bERROR\b/.test(l))
+    const warnings = `${validate.output}\n${adapt.output}`
+      .split('\n')
+      .filter((l) => /"level":"(warn|error)"|\bWARN\b|\bERROR\b/.test(l))
       .filter((l) => !EXPECTED_CADDY_WARNINGS.some((w) => l.includes(`"msg":"${w}"`)));
     if (warnings.length) problems.push(`caddy warned:\n${[...new Set(warnings)].join('\n')}`);
 
@@ -94,14 +102,21 @@ export function caddyValidate(projectDir: string, mode: Mode): CheckResult {
         problems.push('caddy adapt printed no JSON');
       }
       const services = new Set(Object.keys(compose.services));
-      for (const dial of dials) if (!services.has(hostOf(dial))) problems.push(`reverse_proxy upstream ${dial} is not a compose service (${[...services].join(', ')})`);
+      for (const dial of dials)
+        if (!services.has(hostOf(dial))) problems.push(`reverse_proxy upstream ${dial} is not a compose service (${[...services].join(', ')})`);
       if (dials.length === 0 && !problems.length) problems.push('no reverse_proxy upstream found');
     } else if (validate.code === 0) problems.push(`caddy adapt exited ${adapt.code}`);
 
     return {
       ok: problems.length === 0,
       output: formatOutput([
-        [`caddy validate ${relative(projectDir, caddyfile)} (${mode}) in ${validate.ms} ms`, validate.output.split('\n').filter((l) => !/"level":"info"/.test(l)).join('\n')],
+        [
+          `caddy validate ${relative(projectDir, caddyfile)} (${mode}) in ${validate.ms} ms`,
+          validate.output
+            .split('\n')
+            .filter((l) => !/"level":"info"/.test(l))
+            .join('\n'),
+        ],
         ['upstreams', dials.join(', ')],
         ...(problems.length ? [['problems', problems.join('\n')] as [string, string]] : []),
       ]),

@@ -199,7 +199,10 @@ export function interpolate(value: string, env: Record<string, string>, problems
 /** Host part of `host:port` or of a URL. */
 export function hostOf(address: string): string {
   const withoutScheme = address.replace(/^[a-z]+:\/\//i, '');
-  return withoutScheme.replace(/[/?#].*$/, '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return withoutScheme
+    .replace(/[/?#].*$/, '')
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '');
 }
 
 export function formatOutput(sections: Array<[string, string]>): string {

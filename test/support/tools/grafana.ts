@@ -6,19 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import {
-  type CheckResult,
-  type Mode,
-  bindMounts,
-  composeService,
-  formatOutput,
-  hostOf,
-  hostPathOf,
-  readCompose,
-  requireTool,
-  run,
-  scratch,
-} from './common.js';
+import { type CheckResult, type Mode, bindMounts, composeService, formatOutput, hostOf, hostPathOf, readCompose, requireTool, run, scratch } from './common.js';
 
 const PROVISIONING = '/etc/grafana/provisioning';
 
@@ -38,7 +26,12 @@ export interface DashboardQuery {
   expr: string;
 }
 
-const yamlFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)) : []);
+const yamlFiles = (dir: string) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => join(dir, f))
+    : [];
 
 /** Grafana's own variables in a query, replaced so promtool can parse it. */
 export function promqlOf(expr: string): string {
@@ -78,7 +71,8 @@ export function grafanaCheck(projectDir: string, mode: Mode = 'prod'): CheckResu
     for (const ds of doc?.datasources ?? []) {
       if (typeof ds.uid !== 'string' || !ds.uid) problems.push(`${rel(file)}: datasource ${String(ds.name)} has no fixed uid`);
       else uids.add(ds.uid);
-      if (typeof ds.url === 'string' && !services.has(hostOf(ds.url))) problems.push(`${rel(file)}: ${String(ds.name)} points at ${ds.url}, not a compose service`);
+      if (typeof ds.url === 'string' && !services.has(hostOf(ds.url)))
+        problems.push(`${rel(file)}: ${String(ds.name)} points at ${ds.url}, not a compose service`);
     }
   }
   if (uids.size === 0) problems.push('no datasource provisioned');
@@ -94,7 +88,12 @@ export function grafanaCheck(projectDir: string, mode: Mode = 'prod'): CheckResu
       const local = path ? hostPathOf(mounts, path) : undefined;
       if (p.type !== 'file' || !path) problems.push(`${rel(file)}: provider ${p.name} is not a file provider with options.path`);
       else if (!local || !existsSync(local)) problems.push(`${rel(file)}: provider ${p.name} reads ${path}, which compose does not mount`);
-      else dashboards.push(...readdirSync(local).filter((f) => f.endsWith('.json')).map((f) => join(local, f)));
+      else
+        dashboards.push(
+          ...readdirSync(local)
+            .filter((f) => f.endsWith('.json'))
+            .map((f) => join(local, f)),
+        );
     }
   }
   if (dashboards.length === 0) problems.push('no dashboard JSON reachable through a provider');

@@ -139,13 +139,18 @@ export function prepareNginxNamespace(projectDir: string, mode: Mode): NginxName
     const user = nginxUser(passwd, group);
     writeFileSync(join(T, 'passwd'), /^nginx:/m.test(passwd) ? passwd : `${passwd.trimEnd()}\n${user.passwd}\n`);
     writeFileSync(join(T, 'group'), /^nginx:/m.test(group) ? group : `${group.trimEnd()}\n${user.group}\n`);
-    setup.push(`mount --bind ${q(join(T, 'hosts'))} /etc/hosts`, `mount --bind ${q(join(T, 'passwd'))} /etc/passwd`, `mount --bind ${q(join(T, 'group'))} /etc/group`);
+    setup.push(
+      `mount --bind ${q(join(T, 'hosts'))} /etc/hosts`,
+      `mount --bind ${q(join(T, 'passwd'))} /etc/passwd`,
+      `mount --bind ${q(join(T, 'group'))} /etc/group`,
+    );
 
     // /etc/nginx: this machine's files (mime.types ...) with the image's nginx.conf and nothing in conf.d.
     const etc = join(T, 'etc-nginx');
     cpSync('/etc/nginx', etc, { recursive: true, dereference: true });
     writeFileSync(join(etc, 'nginx.conf'), OFFICIAL_NGINX_CONF);
-    for (const d of ['conf.d', 'sites-enabled', 'sites-available', 'modules-enabled', 'modules-available']) rmSync(join(etc, d), { recursive: true, force: true });
+    for (const d of ['conf.d', 'sites-enabled', 'sites-available', 'modules-enabled', 'modules-available'])
+      rmSync(join(etc, d), { recursive: true, force: true });
     mkdirSync(join(etc, 'conf.d'));
 
     // Container paths outside /etc/nginx that do not exist here are made in a copy of their nearest
@@ -199,7 +204,10 @@ export function prepareNginxNamespace(projectDir: string, mode: Mode): NginxName
     }
 
     // Certificates the configuration names must come from a mount; a missing pair is made for the test.
-    const confText = mounts.filter((m) => m.target.endsWith('.conf') && existsSync(m.source)).map((m) => readFileSync(m.source, 'utf8')).join('\n');
+    const confText = mounts
+      .filter((m) => m.target.endsWith('.conf') && existsSync(m.source))
+      .map((m) => readFileSync(m.source, 'utf8'))
+      .join('\n');
     const certPaths = [...confText.matchAll(/^\s*ssl_certificate(_key)?\s+([^;\s]+);/gm)];
     const pairs = new Map<string, { cert?: string; key?: string }>();
     for (const [, isKey, path] of certPaths) {
@@ -221,13 +229,31 @@ export function prepareNginxNamespace(projectDir: string, mode: Mode): NginxName
       const cert = hostPathOf([{ ...mount, source: copy }], pair.cert ?? `${dir}/fullchain.pem`)!;
       const key = hostPathOf([{ ...mount, source: copy }], pair.key ?? `${dir}/privkey.pem`)!;
       mkdirSync(dirname(cert), { recursive: true });
-      const r = run(openssl, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-        '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert]);
+      const r = run(openssl, [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ]);
       if (r.code !== 0) throw new Error(`openssl could not make a test certificate: ${r.output}`);
       notes.push(`no certificate in ${relative(projectDir, mount.source) || '.'}: a self-signed test pair was made for ${pair.cert} and ${pair.key}`);
     }
 
-    for (const dir of NGINX_TMPFS) if (!existsSync(dir)) throw new Error(`${dir} is missing: the Debian nginx package creates it (apt-get install --reinstall nginx-common)`);
+    for (const dir of NGINX_TMPFS)
+      if (!existsSync(dir)) throw new Error(`${dir} is missing: the Debian nginx package creates it (apt-get install --reinstall nginx-common)`);
     for (const m of mounts) ensureTarget(m.target, statSync(sources.get(m)!).isDirectory());
 
     for (const [parent, copy] of [...shadows].sort((a, b) => a[0].length - b[0].length)) setup.push(`mount --bind ${q(copy)} ${q(parent)}`);
@@ -254,7 +280,9 @@ export function prepareNginxNamespace(projectDir: string, mode: Mode): NginxName
 /** Runs a shell script inside a fresh mount+network namespace (root needed, as on these machines). */
 export function inNamespace(script: string, timeoutMs = 30_000, extraArgs: string[] = []) {
   const unshare = requireTool('unshare');
-  return run(unshare, ['--mount', '--net', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child', ...extraArgs, 'sh', '-c', script], { timeoutMs });
+  return run(unshare, ['--mount', '--net', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child', ...extraArgs, 'sh', '-c', script], {
+    timeoutMs,
+  });
 }
 
 /** `nginx -t` (as `nginx -T`) on the `proxy` service of a generated project in `mode`. */

@@ -39,7 +39,8 @@ export function otelCollectorCheck(projectDir: string, mode: Mode = 'prod'): Che
   const flag = ((service.command as string[] | undefined) ?? []).find((c) => c.startsWith('--config='));
   const inContainer = flag?.slice('--config='.length) ?? '/etc/otelcol-contrib/config.yaml';
   const file = hostPathOf(bindMounts(projectDir, service), inContainer);
-  if (!file || !existsSync(file)) return { ok: false, output: formatOutput([['problems', `the collector loads ${inContainer}, which compose does not mount`]]) };
+  if (!file || !existsSync(file))
+    return { ok: false, output: formatOutput([['problems', `the collector loads ${inContainer}, which compose does not mount`]]) };
 
   let cfg: CollectorConfig;
   try {
@@ -49,7 +50,12 @@ export function otelCollectorCheck(projectDir: string, mode: Mode = 'prod'): Che
   }
 
   const defined = (kind: keyof Omit<CollectorConfig, 'service'>) => new Set(Object.keys(cfg[kind] ?? {}));
-  const used = { receivers: new Set<string>(), processors: new Set<string>(), exporters: new Set<string>(), extensions: new Set(cfg.service?.extensions ?? []) };
+  const used = {
+    receivers: new Set<string>(),
+    processors: new Set<string>(),
+    exporters: new Set<string>(),
+    extensions: new Set(cfg.service?.extensions ?? []),
+  };
   const pipelines = Object.entries(cfg.service?.pipelines ?? {});
   if (pipelines.length === 0) problems.push('no pipelines');
   for (const [name, p] of pipelines) {
@@ -58,17 +64,21 @@ export function otelCollectorCheck(projectDir: string, mode: Mode = 'prod'): Che
     for (const kind of ['receivers', 'processors', 'exporters'] as const) for (const c of p[kind] ?? []) used[kind].add(c);
     const processors = p.processors ?? [];
     const base = (c: string) => c.split('/')[0];
-    if (processors.some((c) => base(c) === 'memory_limiter') && base(processors[0] ?? '') !== 'memory_limiter') problems.push(`pipeline ${name}: memory_limiter must be the first processor`);
+    if (processors.some((c) => base(c) === 'memory_limiter') && base(processors[0] ?? '') !== 'memory_limiter')
+      problems.push(`pipeline ${name}: memory_limiter must be the first processor`);
     if (!processors.some((c) => base(c) === 'batch')) problems.push(`pipeline ${name}: no batch processor`);
   }
   for (const kind of ['receivers', 'processors', 'exporters', 'extensions'] as const) {
     const have = defined(kind);
-    for (const c of used[kind]) if (!have.has(c) && !(kind !== 'extensions' && defined('connectors').has(c))) problems.push(`${kind}: ${c} is used but not defined`);
+    for (const c of used[kind])
+      if (!have.has(c) && !(kind !== 'extensions' && defined('connectors').has(c))) problems.push(`${kind}: ${c} is used but not defined`);
     for (const c of have) if (!used[kind].has(c)) problems.push(`${kind}: ${c} is defined but never used`);
   }
 
   const listen = [...endpoints(cfg.receivers), ...endpoints(cfg.extensions)];
-  for (const e of listen) if (!/^(0\.0\.0\.0|\[::\]|:)/.test(e) && !e.startsWith('${')) problems.push(`${e}: listens on ${hostOf(e)} only; other containers cannot reach it (use 0.0.0.0)`);
+  for (const e of listen)
+    if (!/^(0\.0\.0\.0|\[::\]|:)/.test(e) && !e.startsWith('${'))
+      problems.push(`${e}: listens on ${hostOf(e)} only; other containers cannot reach it (use 0.0.0.0)`);
 
   const web = compose.services.web as { environment?: Record<string, string> } | undefined;
   const target = web?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT;

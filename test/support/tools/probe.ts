@@ -9,18 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { caddyValidate, CADDYFILE_IN_IMAGE, proxyEnvironment } from './caddy.js';
-import {
-  type CheckResult,
-  type Mode,
-  bindMounts,
-  composeService,
-  formatOutput,
-  hostPathOf,
-  readCompose,
-  requireTool,
-  run,
-  scratch,
-} from './common.js';
+import { type CheckResult, type Mode, bindMounts, composeService, formatOutput, hostPathOf, readCompose, requireTool, run, scratch } from './common.js';
 import { prepareNginxNamespace } from './nginx.js';
 
 const STUB = fileURLToPath(new URL('./stub-upstream.mjs', import.meta.url));
@@ -49,7 +38,9 @@ function parseHeaders(text: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const line of (blocks.at(-1) ?? '').split(/\r?\n/).slice(1)) {
     const i = line.indexOf(':');
-    if (i > 0) (out[line.slice(0, i).trim().toLowerCase()] ??= []).push(line.slice(i + 1).trim());
+    if (i <= 0) continue;
+    const name = line.slice(0, i).trim().toLowerCase();
+    out[name] = [...(out[name] ?? []), line.slice(i + 1).trim()];
   }
   return out;
 }
@@ -124,7 +115,8 @@ export function proxyProbe(projectDir: string, mode: Mode, port: number): CheckR
     mkdirSync(dir);
     const curlLine = (r: Req) =>
       `${q(curl)} -s -k --path-as-is --max-time 10 -D ${q(join(dir, `${r.name}.h`))} -o ${q(join(dir, `${r.name}.b`))} -w '%{http_code} %{http_version}' ${(r.args ?? []).map(q).join(' ')} ${q(r.url)} >${q(join(dir, `${r.name}.c`))}`;
-    const waitFor = (url: string) => `i=0; until ${q(curl)} -s -k -o /dev/null --max-time 1 ${q(url)}; do i=$((i+1)); [ $i -lt 50 ] || { echo "timed out waiting for ${url}"; break; }; sleep 0.1; done`;
+    const waitFor = (url: string) =>
+      `i=0; until ${q(curl)} -s -k -o /dev/null --max-time 1 ${q(url)}; do i=$((i+1)); [ $i -lt 50 ] || { echo "timed out waiting for ${url}"; break; }; sleep 0.1; done`;
     const script = [
       'set -e',
       ...setup,
@@ -142,11 +134,19 @@ export function proxyProbe(projectDir: string, mode: Mode, port: number): CheckR
         : []),
       // Rate limit: 80 requests at once from a client address of its own (127.0.0.2, so the requests above do
       // not count); nginx serves the burst (40 + 1) and a few refilled at 20/s, then answers 429.
-      kind === 'nginx' ? `${q(curl)} -s -k --interface 127.0.0.2 -w '%{http_code}\\n' ${Array(80).fill(`-o /dev/null ${q(`${base}/items`)}`).join(' ')} >${q(join(dir, 'burst.codes'))}` : 'true',
+      kind === 'nginx'
+        ? `${q(curl)} -s -k --interface 127.0.0.2 -w '%{http_code}\\n' ${Array(80)
+            .fill(`-o /dev/null ${q(`${base}/items`)}`)
+            .join(' ')} >${q(join(dir, 'burst.codes'))}`
+        : 'true',
       kind === 'nginx' ? 'nginx -s quit' : `${q(requireTool('caddy'))} stop >/dev/null 2>&1`,
     ].join('\n');
     const started = performance.now();
-    const r = run(requireTool('unshare'), ['--mount', '--net', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child', 'sh', '-c', script], { timeoutMs: 60_000 });
+    const r = run(
+      requireTool('unshare'),
+      ['--mount', '--net', '--pid', '--mount-proc', '--propagation', 'private', '--fork', '--kill-child', 'sh', '-c', script],
+      { timeoutMs: 60_000 },
+    );
     const ms = Math.round(performance.now() - started);
 
     const responses: Record<string, ProbeResponse> = {};
@@ -165,14 +165,20 @@ export function proxyProbe(projectDir: string, mode: Mode, port: number): CheckR
       } catch {
         // not from the stub
       }
-      responses[req.name] = { code: Number(code), httpVersion: httpVersion ?? '', headers: parseHeaders(existsSync(join(dir, `${req.name}.h`)) ? readFileSync(join(dir, `${req.name}.h`), 'utf8') : ''), body, ...(upstream ? { upstream } : {}) };
+      responses[req.name] = {
+        code: Number(code),
+        httpVersion: httpVersion ?? '',
+        headers: parseHeaders(existsSync(join(dir, `${req.name}.h`)) ? readFileSync(join(dir, `${req.name}.h`), 'utf8') : ''),
+        body,
+        ...(upstream ? { upstream } : {}),
+      };
     }
 
     // ---- what every generated proxy must do
     const expect = (cond: boolean, what: string) => {
       if (!cond) problems.push(what);
     };
-    const one = (res: ProbeResponse | undefined, header: string) => res?.headers[header]?.length === 1 ? res.headers[header]![0]! : undefined;
+    const one = (res: ProbeResponse | undefined, header: string) => (res?.headers[header]?.length === 1 ? res.headers[header]![0]! : undefined);
     const hc200 = responses.healthcheck;
     expect(hc200?.code === 200, `healthcheck ${hc} answered ${hc200?.code}, not 200`);
     expect(!hc200?.upstream, 'the healthcheck must be answered by the proxy itself');
@@ -202,17 +208,30 @@ export function proxyProbe(projectDir: string, mode: Mode, port: number): CheckR
     expect(responses.health?.code === 200 && !!responses.health.upstream, '/health is public and proxied to the app');
     for (const name of ['metrics', 'metrics_slash', 'metrics_double_slash', 'metrics_encoded', 'ready', 'ready_slash']) {
       const res = responses[name];
-      expect(res?.code === 404 && !res.upstream, `${name}: ${reqs.find((x) => x.name === name)?.url} answered ${res?.code}${res?.upstream ? ' from the app' : ''}; must be 404 from the proxy`);
+      expect(
+        res?.code === 404 && !res.upstream,
+        `${name}: ${reqs.find((x) => x.name === name)?.url} answered ${res?.code}${res?.upstream ? ' from the app' : ''}; must be 404 from the proxy`,
+      );
     }
-    expect(one(responses.gzip, 'content-encoding') === 'gzip', `no gzip for a large JSON response (Content-Encoding: ${responses.gzip?.headers['content-encoding']})`);
+    expect(
+      one(responses.gzip, 'content-encoding') === 'gzip',
+      `no gzip for a large JSON response (Content-Encoding: ${responses.gzip?.headers['content-encoding']})`,
+    );
     if (https) {
       const red = responses.redirect;
-      expect([301, 308].includes(red?.code ?? 0) && (one(red, 'location') ?? '').startsWith(`https://${host}/items?x=1`), `HTTP did not redirect to HTTPS (${red?.code} ${red?.headers.location})`);
+      expect(
+        [301, 308].includes(red?.code ?? 0) && (one(red, 'location') ?? '').startsWith(`https://${host}/items?x=1`),
+        `HTTP did not redirect to HTTPS (${red?.code} ${red?.headers.location})`,
+      );
       expect(responses.h2?.httpVersion === '2', `HTTP/2 not negotiated (got ${responses.h2?.httpVersion})`);
-      if (kind === 'nginx') expect(responses.acme?.code === 404 && !responses.acme.headers.location, `ACME challenge path was redirected or served (${responses.acme?.code})`);
+      if (kind === 'nginx')
+        expect(responses.acme?.code === 404 && !responses.acme.headers.location, `ACME challenge path was redirected or served (${responses.acme?.code})`);
       const code = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8').trim() : 'missing');
       expect(code('tls11.code') !== '0', 'TLS 1.1 handshake succeeded');
-      expect(code('tls12.code') === '0', `TLS 1.2 handshake failed: ${existsSync(join(dir, 'tls12.out')) ? readFileSync(join(dir, 'tls12.out'), 'utf8').slice(-400) : ''}`);
+      expect(
+        code('tls12.code') === '0',
+        `TLS 1.2 handshake failed: ${existsSync(join(dir, 'tls12.out')) ? readFileSync(join(dir, 'tls12.out'), 'utf8').slice(-400) : ''}`,
+      );
     }
     let burst = '';
     if (kind === 'nginx') {
@@ -223,8 +242,14 @@ export function proxyProbe(projectDir: string, mode: Mode, port: number): CheckR
       expect(codes.length === 80 && limited > 0 && served >= 41 && served <= 60, `rate limit (expected 41-60 served, the rest 429): ${burst}`);
     }
 
-    const summary = Object.entries(responses).map(([n, res]) => `${n}: ${res.code}${res.upstream ? ' (app)' : ''}`).join(', ');
-    const logs = ['stub.log', 'caddy.log'].map((f) => join(T, f)).filter(existsSync).map((f) => readFileSync(f, 'utf8').trim()).filter(Boolean);
+    const summary = Object.entries(responses)
+      .map(([n, res]) => `${n}: ${res.code}${res.upstream ? ' (app)' : ''}`)
+      .join(', ');
+    const logs = ['stub.log', 'caddy.log']
+      .map((f) => join(T, f))
+      .filter(existsSync)
+      .map((f) => readFileSync(f, 'utf8').trim())
+      .filter(Boolean);
     return {
       ok: problems.length === 0,
       responses,
@@ -238,4 +263,3 @@ export function proxyProbe(projectDir: string, mode: Mode, port: number): CheckR
     s.done();
   }
 }
-

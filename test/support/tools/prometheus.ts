@@ -8,18 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import {
-  type CheckResult,
-  type Mode,
-  bindMounts,
-  composeService,
-  formatOutput,
-  hostOf,
-  hostPathOf,
-  readCompose,
-  requireTool,
-  run,
-} from './common.js';
+import { type CheckResult, type Mode, bindMounts, composeService, formatOutput, hostOf, hostPathOf, readCompose, requireTool, run } from './common.js';
 
 interface PromConfig {
   rule_files?: string[];
