@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { bareApp } from './support/bare.js';
 import { startNginx, type BenchNginx } from './support/nginx.js';
 import { OUT } from './support/paths.js';
-import { childrenOf, freePort, runCommand, sleep, start, stop, tail, waitFor, type Started } from './support/proc.js';
+import { childrenOf, freePort, runCommand, sleep, start, stop, tail, waitFor, type Started } from '../test/support/live/proc.js';
 import {
   type Framework,
   FRAMEWORKS,
@@ -26,7 +26,9 @@ import {
   psql,
   scratchDatabase,
 } from './support/project.js';
-import { findPython, runtimeVenv, type Python, type Venv } from './support/venv.js';
+import { python as findPython, type Venv, venvFor } from '../test/support/live/venv.js';
+
+type Python = { path: string; version: string };
 import { wrk, type WrkOptions, type WrkResult } from './support/wrk.js';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_SERVICE_RUNS ?? 4));
@@ -163,7 +165,7 @@ interface App {
 async function startApp(name: string, cmd: string[], cwd: string, env: NodeJS.ProcessEnv, logDir: string): Promise<App> {
   const log = join(logDir, `${name}.log`);
   const port = Number(env.PORT);
-  const p = start(cmd[0]!, cmd.slice(1), { cwd, env, log });
+  const p = start(cmd[0]!, cmd.slice(1), { cwd, env, log, group: true });
   cleanups.push(async () => void (await stop(p, { graceMs: 30_000 })));
   try {
     await waitFor(`${name} app on 127.0.0.1:${port}/health`, 60_000, async () => {
@@ -237,7 +239,7 @@ async function python(venv: Venv, dir: string, env: Record<string, string>, args
   return JSON.parse(last);
 }
 
-async function benchFramework(framework: Framework, py: Python, withSweep: boolean): Promise<FrameworkResult> {
+async function benchFramework(framework: Framework, withSweep: boolean): Promise<FrameworkResult> {
   const dir = join(OUT, framework);
   const logDir = join(OUT, 'logs', framework);
   const runDir = join(OUT, 'run', framework);
@@ -258,7 +260,7 @@ async function benchFramework(framework: Framework, py: Python, withSweep: boole
   const server = `gunicorn ${workerClass}${threads ? ` (${threads} threads)` : ''}, 2 workers`;
 
   step('venv (requirements.txt)');
-  const venv = await runtimeVenv(dir, py);
+  const venv = await venvFor(dir, 'runtime');
   step(venv.built ? `venv built in ${(venv.ms / 1000).toFixed(0)} s` : 'venv reused from .tmp/venvs');
   // As the image's build does (`python -m compileall -q app`): the app's bytecode exists before it starts.
   await runCommand(venv.python, ['-m', 'compileall', '-q', 'app', bare.file], { cwd: dir, env: venv.env(), timeoutMs: 60_000 });
@@ -469,7 +471,7 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   for (const framework of SELECTED) {
     try {
-      const r = await benchFramework(framework, py, results.length === 0 && failures.length === 0);
+      const r = await benchFramework(framework, results.length === 0 && failures.length === 0);
       results.push(r);
       printFramework(r);
     } catch (err) {

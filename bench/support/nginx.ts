@@ -10,7 +10,7 @@
 // like the generated /health location) instead of answering 404: the generated config hides it.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, runCommand, start, stop, tail, waitFor, type Started } from './proc.js';
+import { freePort, runCommand, start, stop, tail, waitFor, type Started } from '../../test/support/live/proc.js';
 
 export interface BenchNginx {
   port: number;
@@ -78,7 +78,7 @@ export async function startNginx(projectDir: string, appPort: number, dir: strin
   const args = ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')];
   const check = await runCommand('nginx', [...args, '-t', '-q'], { timeoutMs: 20_000 });
   if (check.code !== 0) throw new Error(`nginx -t rejected the bench config in ${dir}:\n${check.output}`);
-  const p = start('nginx', [...args, '-g', 'daemon off;'], { log: join(dir, 'nginx.log') });
+  const p = start('nginx', [...args, '-g', 'daemon off;'], { log: join(dir, 'nginx.log'), group: true });
   const stopIt = async () => void (await stop(p, { signal: 'SIGQUIT', graceMs: 5000 }));
   try {
     await waitFor(`nginx on 127.0.0.1:${port}`, 10_000, async () => {

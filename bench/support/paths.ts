@@ -1,16 +1,6 @@
-// Where the benchmark keeps its files: under <repo>/.tmp (gitignored). Venvs and wheels are shared with the
-// live e2e tier (.tmp/venvs, .tmp/wheelhouse); the benchmark's own projects, logs and figures go to .tmp/bench.
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Where the benchmark keeps its files: its projects, logs and figures in .tmp/bench; venvs and wheels are the
+// live tier's (.tmp/venvs, .tmp/wheelhouse), built by the same code.
+import { join } from 'node:path';
+import { TMP } from '../../test/support/live/paths.js';
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const TMP = join(REPO, '.tmp');
-export const VENVS = join(TMP, 'venvs');
-export const WHEELHOUSE = join(TMP, 'wheelhouse');
 export const OUT = join(TMP, 'bench');
-
-export function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}

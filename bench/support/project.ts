@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { answersFor, renderProject, writeProject } from '../../test/support/generate.js';
 import { dockerCommand, parseDockerfile } from '../../test/support/live/dockerfile.js';
-import { runCommand } from './proc.js';
+import { runCommand } from '../../test/support/live/proc.js';
 
 export type Framework = 'fastapi' | 'flask' | 'django';
 export const FRAMEWORKS: Framework[] = ['fastapi', 'flask', 'django'];

@@ -1,5 +1,5 @@
 // wrk runs against loopback only, always bounded in time, and its --latency report parsed.
-import { runCommand } from './proc.js';
+import { runCommand } from '../../test/support/live/proc.js';
 
 export interface WrkOptions {
   threads: number;

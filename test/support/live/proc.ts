@@ -1,6 +1,8 @@
-// Process control for the live tier: spawn with output to a log file, wait for exit with a deadline, stop by
-// PID (SIGTERM, then SIGKILL after a grace period), free ports, polling. Every process started here is
-// recorded, and whatever is still running when Node exits (normally or on an error) is killed by PID.
+// Process control for the live tier and the benchmark: spawn with output to a log file, wait for exit with a
+// deadline, stop by PID (SIGTERM, then SIGKILL after a grace period), free ports, polling. A server with
+// workers (gunicorn, nginx) can be started as the leader of its own process group (`group`), so the whole
+// group is killed by that one id. Every process started here is recorded, and whatever is still running when
+// Node exits (normally, on an error or on a signal) is killed by PID. Nothing is ever stopped by name.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -15,12 +17,16 @@ export interface Started {
   running(): boolean;
   /** Log file that holds stdout and stderr. */
   log: string;
+  /** Started as the leader of its own process group: stopping it ends the whole group. */
+  group: boolean;
 }
 
-const live = new Set<ChildProcess>();
+const live = new Set<Started>();
+const commands = new Set<ChildProcess>();
 
 process.on('exit', () => {
-  for (const c of live) if (c.pid && c.exitCode === null && c.signalCode === null) killQuietly(c.pid, 'SIGKILL');
+  for (const p of live) if (p.running()) killQuietly(p.group ? -p.pid : p.pid, 'SIGKILL');
+  for (const c of commands) if (c.pid && c.exitCode === null && c.signalCode === null) killQuietly(c.pid, 'SIGKILL');
 });
 // Interrupted (Ctrl-C, CI's timeout): exit through the handler above instead of leaving children behind.
 for (const [signal, n] of [
@@ -49,6 +55,8 @@ export interface SpawnOptions {
   log: string;
   /** Keep stdin open as a pipe (closed when the process is stopped). */
   stdinPipe?: boolean;
+  /** Start it as the leader of a process group of its own (a server and its workers). */
+  group?: boolean;
 }
 
 /** Starts a command (no shell) with stdout+stderr appended to `log`. */
@@ -60,14 +68,14 @@ export function start(cmd: string, args: string[], options: SpawnOptions): Start
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: [options.stdinPipe ? 'pipe' : 'ignore', fd, fd],
+      detached: options.group === true,
     });
   } finally {
     closeSync(fd);
   }
-  live.add(child);
   const exited = new Promise<number>((resolve) => {
     const done = (code: number | null, signal: NodeJS.Signals | null) => {
-      live.delete(child);
+      live.delete(started);
       resolve(code ?? 128 + (signal ? (SIGNALS[signal] ?? 0) : 0));
     };
     child.once('exit', done);
@@ -76,13 +84,16 @@ export function start(cmd: string, args: string[], options: SpawnOptions): Start
   if (child.pid === undefined) {
     // spawn failed (e.g. ENOENT): `exited` resolves with 127 through the error event.
   }
-  return {
+  const started: Started = {
     pid: child.pid ?? -1,
     child,
     exited,
     running: () => child.exitCode === null && child.signalCode === null && child.pid !== undefined,
     log: options.log,
+    group: options.group === true,
   };
+  if (child.pid !== undefined) live.add(started);
+  return started;
 }
 
 /** Resolves with the exit code, or with undefined when `ms` passed first. */
@@ -108,9 +119,11 @@ export async function stop(
   if (!p.running()) return { code: await p.exited, graceful: true, ms: 0 };
   killQuietly(options.targetPid ?? p.pid, options.signal ?? 'SIGTERM');
   const code = await waitExit(p, options.graceMs ?? 10_000);
+  // A group's workers that outlived their leader go too.
+  if (p.group) killQuietly(-p.pid, 'SIGKILL');
   if (code !== undefined) return { code, graceful: true, ms: Date.now() - started };
   if (options.targetPid) killQuietly(options.targetPid, 'SIGKILL');
-  killQuietly(p.pid, 'SIGKILL');
+  killQuietly(p.group ? -p.pid : p.pid, 'SIGKILL');
   return { code: await p.exited, graceful: false, ms: Date.now() - started };
 }
 
@@ -122,7 +135,7 @@ export async function runCommand(
 ): Promise<{ code: number; output: string; ms: number; timedOut: boolean }> {
   const started = Date.now();
   const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-  live.add(child);
+  commands.add(child);
   const chunks: Buffer[] = [];
   child.stdout!.on('data', (d: Buffer) => chunks.push(d));
   child.stderr!.on('data', (d: Buffer) => chunks.push(d));
@@ -141,7 +154,7 @@ export async function runCommand(
     child.once('close', (c, signal) => resolve(c ?? 128 + (signal ? (SIGNALS[signal] ?? 0) : 0)));
   });
   clearTimeout(timer);
-  live.delete(child);
+  commands.delete(child);
   const output = Buffer.concat(chunks).toString('utf8');
   return { code, output: timedOut ? `${output}\n(killed after ${options.timeoutMs ?? 120_000} ms)` : output, ms: Date.now() - started, timedOut };
 }

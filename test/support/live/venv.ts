@@ -1,5 +1,6 @@
 // Python virtual environments for generated projects: Python 3.11 (the oldest the projects support) with the
-// project's requirements-dev.txt (which includes requirements.txt) installed from PyPI at their pins.
+// project's requirements-dev.txt (which includes requirements.txt) installed from PyPI at their pins, or, for
+// the benchmark, requirements.txt alone with bytecode compiled at install (what the production image has).
 // Cached under .tmp/venvs/<sha of the Python version and both requirements files>, so projects that share
 // requirements share a venv, and a second run installs nothing. Wheels are kept in .tmp/wheelhouse: a new
 // venv whose packages are all there installs without the network in seconds.
@@ -10,9 +11,13 @@ import { join } from 'node:path';
 import { VENVS, WHEELHOUSE, ensureDir } from './paths.js';
 import { isAlive, runCommand, sleep } from './proc.js';
 
+/** Which requirements: `dev` (tests and tools too) or `runtime` (the image's). */
+export type RequirementSet = 'dev' | 'runtime';
+
 export interface Venv {
   dir: string;
   key: string;
+  python: string;
   bin(name: string): string;
   /** Environment for running the project's tools: the venv first on PATH, nothing of the caller's Python setup. */
   env(extra?: Record<string, string>): NodeJS.ProcessEnv;
@@ -25,10 +30,10 @@ const PIP_QUIET = ['--disable-pip-version-check', '-q'];
 
 let pythonChecked: Promise<{ path: string; version: string }> | undefined;
 
-/** The Python the venvs are made with: $E2E_PYTHON, else python3.11 on PATH. */
+/** The Python the venvs are made with: $E2E_PYTHON (or $BENCH_PYTHON), else python3.11 on PATH. */
 export function python(): Promise<{ path: string; version: string }> {
   pythonChecked ??= (async () => {
-    const path = process.env.E2E_PYTHON || 'python3.11';
+    const path = process.env.E2E_PYTHON || process.env.BENCH_PYTHON || 'python3.11';
     const r = await runCommand(path, ['-c', 'import sys, venv; print("%d.%d.%d" % sys.version_info[:3])'], { timeoutMs: 20_000 });
     if (r.code !== 0) throw new Error(`${path} cannot make venvs (apt-get install python3-venv, or set E2E_PYTHON): ${r.output.trim()}`);
     const version = r.output.trim();
@@ -49,15 +54,19 @@ export function baseEnv(): NodeJS.ProcessEnv {
   };
 }
 
-function requirementsText(projectDir: string): string {
+const FILES: Record<RequirementSet, string[]> = { dev: ['requirements.txt', 'requirements-dev.txt'], runtime: ['requirements.txt'] };
+
+function requirementsText(projectDir: string, set: RequirementSet): string {
   const read = (f: string) => (existsSync(join(projectDir, f)) ? readFileSync(join(projectDir, f), 'utf8') : '');
-  return `requirements.txt\n${read('requirements.txt')}\nrequirements-dev.txt\n${read('requirements-dev.txt')}`;
+  const text = FILES[set].map((f) => `${f}\n${read(f)}`).join('\n');
+  // The dev key stays what it always was, so existing caches are reused.
+  return set === 'dev' ? text : `${text}\n(runtime only, compiled)`;
 }
 
-export async function venvKey(projectDir: string): Promise<string> {
+export async function venvKey(projectDir: string, set: RequirementSet = 'dev'): Promise<string> {
   const py = await python();
   return createHash('sha256')
-    .update(`python ${py.version}\n${requirementsText(projectDir)}`)
+    .update(`python ${py.version}\n${requirementsText(projectDir, set)}`)
     .digest('hex')
     .slice(0, 16);
 }
@@ -67,6 +76,7 @@ function handle(dir: string, key: string, built: boolean, ms: number): Venv {
   return {
     dir,
     key,
+    python: bin('python'),
     built,
     ms,
     bin,
@@ -84,11 +94,11 @@ const inFlight = new Map<string, Promise<Venv>>();
 let queue: Promise<unknown> = Promise.resolve();
 
 /** The venv of a generated project (built, or reused from .tmp/venvs). */
-export function venvFor(projectDir: string): Promise<Venv> {
-  return venvKey(projectDir).then((key) => {
+export function venvFor(projectDir: string, set: RequirementSet = 'dev'): Promise<Venv> {
+  return venvKey(projectDir, set).then((key) => {
     let p = inFlight.get(key);
     if (!p) {
-      const job = queue.then(() => buildVenv(projectDir, key));
+      const job = queue.then(() => buildVenv(projectDir, key, set));
       queue = job.catch(() => undefined);
       p = job;
       inFlight.set(key, p);
@@ -98,7 +108,7 @@ export function venvFor(projectDir: string): Promise<Venv> {
   });
 }
 
-async function buildVenv(projectDir: string, key: string): Promise<Venv> {
+async function buildVenv(projectDir: string, key: string, set: RequirementSet): Promise<Venv> {
   const started = Date.now();
   const dir = join(ensureDir(VENVS), key);
   const marker = join(dir, '.complete');
@@ -118,13 +128,13 @@ async function buildVenv(projectDir: string, key: string): Promise<Venv> {
     }
   }
   try {
-    return await buildLocked(projectDir, key, dir, marker, started);
+    return await buildLocked(projectDir, key, set, dir, marker, started);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
 }
 
-async function buildLocked(projectDir: string, key: string, dir: string, marker: string, started: number): Promise<Venv> {
+async function buildLocked(projectDir: string, key: string, set: RequirementSet, dir: string, marker: string, started: number): Promise<Venv> {
   rmSync(dir, { recursive: true, force: true });
   ensureDir(WHEELHOUSE);
   const py = await python();
@@ -132,10 +142,12 @@ async function buildLocked(projectDir: string, key: string, dir: string, marker:
   const mk = await runCommand(py.path, ['-m', 'venv', dir], { env, timeoutMs: 120_000 });
   if (mk.code !== 0) throw new Error(`python -m venv failed:\n${mk.output}`);
   const pip = join(dir, 'bin', 'pip');
-  const requirements = join(projectDir, 'requirements-dev.txt');
-  // --no-compile: bytecode is written on first import instead (much faster for large packages like mypy).
+  const requirements = join(projectDir, FILES[set].at(-1)!);
+  // dev: --no-compile, bytecode is written on first import instead (much faster for large packages like mypy);
+  // runtime: compiled at install, as the image's builder stage does.
+  const compile = set === 'dev' ? ['--no-compile'] : [];
   const install = () =>
-    runCommand(pip, ['install', ...PIP_QUIET, '--no-compile', '--no-index', '--find-links', WHEELHOUSE, '-r', requirements], {
+    runCommand(pip, ['install', ...PIP_QUIET, ...compile, '--no-index', '--find-links', WHEELHOUSE, '-r', requirements], {
       cwd: projectDir,
       env,
       timeoutMs: 300_000,
@@ -148,11 +160,11 @@ async function buildLocked(projectDir: string, key: string, dir: string, marker:
       env,
       timeoutMs: 900_000,
     });
-    if (wheel.code !== 0) throw new Error(`pip wheel -r requirements-dev.txt failed:\n${quietPip(wheel.output)}`);
+    if (wheel.code !== 0) throw new Error(`pip wheel -r ${FILES[set].at(-1)} failed:\n${quietPip(wheel.output)}`);
     r = await install();
-    if (r.code !== 0) throw new Error(`pip install -r requirements-dev.txt failed:\n${quietPip(r.output)}`);
+    if (r.code !== 0) throw new Error(`pip install -r ${FILES[set].at(-1)} failed:\n${quietPip(r.output)}`);
   }
-  writeFileSync(join(dir, 'requirements.txt.lock'), requirementsText(projectDir));
+  writeFileSync(join(dir, 'requirements.txt.lock'), requirementsText(projectDir, set));
   writeFileSync(marker, new Date().toISOString());
   return handle(dir, key, true, Date.now() - started);
 }
