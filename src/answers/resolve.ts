@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type Answers, type AnswerKey, OPTIONS, defaultsFor } from './options.js';
 import { defaultBroker } from '../components/choices.js';
-import { AnswerError, checkAnswers, parsePartial } from './validate.js';
+import { AnswerError, parsePartial, validateOnce } from './validate.js';
 
 export interface AnswerSources {
   folderName: string;
@@ -66,7 +66,7 @@ function flagOf(key: AnswerKey): string {
 
 /** Final check of a complete set of answers; throws every problem at once. */
 export function finalizeAnswers(answers: Answers): Answers {
-  const problems = checkAnswers(answers);
+  const problems = validateOnce(answers);
   if (problems.length > 0) throw new AnswerError(problems);
   return answers;
 }

@@ -104,6 +104,17 @@ export function parsePartial(raw: Record<string, unknown>, origin: string, probl
   return out as Partial<Answers>;
 }
 
+// Answers already checked in this run: the planner does not check them again (one validation per run).
+const checked = new WeakSet<Answers>();
+
+/** Checks a complete set of answers once: every problem, or none (and remembers that these passed). */
+export function validateOnce(a: Answers): string[] {
+  if (checked.has(a)) return [];
+  const problems = checkAnswers(a);
+  if (problems.length === 0) checked.add(a);
+  return problems;
+}
+
 /** Checks a complete set of answers, including rules between answers. */
 export function checkAnswers(a: Answers): string[] {
   const problems: string[] = [];

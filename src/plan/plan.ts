@@ -1,7 +1,7 @@
 // The planner: answers in, a complete description of the project out. Pure: no I/O, no randomness
 // (secrets are generated when files are rendered), so every combination can be planned and checked quickly.
 import type { Answers } from '../answers/options.js';
-import { AnswerError, checkAnswers } from '../answers/validate.js';
+import { AnswerError, validateOnce } from '../answers/validate.js';
 import { join } from 'node:path';
 import { selectedIds } from '../components/choices.js';
 import { COMPONENTS, componentById, templatesOf } from '../components/registry.js';
@@ -37,7 +37,7 @@ function hostPortClashes(services: Record<string, Record<string, unknown>>): str
 }
 
 export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
-  const problems = checkAnswers(answers);
+  const problems = validateOnce(answers);
   if (problems.length > 0) throw new AnswerError(problems);
 
   const ids = selectedIds(answers);
