@@ -195,8 +195,8 @@ breaks(
 breaks(
   'python base of another version',
   'dockerfile.base-image',
-  dockerfile((t) => t.replace(/FROM python:3\.13\S*/, 'FROM python:3.12.11-slim-bookworm')),
-  { message: /3\.13/ },
+  dockerfile((t) => t.replace(/FROM python:3\.14\S*/, 'FROM python:3.12.14-slim-trixie')),
+  { message: /3\.14/ },
 );
 breaks(
   'COPY of a missing file',

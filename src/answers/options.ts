@@ -11,7 +11,8 @@ export const PROXIES: readonly string[] = choicesOf('proxy');
 export const OBSERVABILITY: readonly string[] = choicesOf('observability');
 export const EXTRAS: readonly string[] = choicesOf('extra');
 export const BROKERS: readonly string[] = BROKER_IDS;
-export const PYTHONS = ['3.13', '3.12', '3.14', '3.11'] as const;
+/** The Python lines still supported upstream, the newest bugfix line (the default) first. */
+export const PYTHONS = ['3.14', '3.13', '3.12', '3.11'] as const;
 
 /** Component ids (validated against the registry's lists above). */
 export type Framework = string;
@@ -115,7 +116,7 @@ export function defaultsFor(folderName: string): Answers {
     observability: ['prometheus', 'grafana'],
     extras: [],
     broker: defaultBroker({}),
-    python: '3.13',
+    python: '3.14',
     port: 8000,
     registry: name,
   };

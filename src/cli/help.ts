@@ -1,8 +1,9 @@
 // `pydocker --help`: built from the same options table as the prompts and validation.
-import { BROKERS, OPTIONS } from '../answers/options.js';
+import { BROKERS, defaultsFor, OPTIONS } from '../answers/options.js';
 import { ADDABLE_KINDS } from '../edit/add-kind.js';
 
 export function helpText(version: string): string {
+  const d = defaultsFor('my-service');
   const lines = [
     `pydocker ${version}: scaffold a containerised Python web service`,
     '',
@@ -35,7 +36,7 @@ export function helpText(version: string): string {
     '  -h, --help                                              this text',
     '',
     'Without a terminal every answer must be given as a flag, or --yes passed; otherwise the command exits 2.',
-    'Defaults: fastapi, postgres, redis, nginx, prometheus,grafana, Python 3.13, port 8000.',
+    `Defaults: ${[d.framework, d.database, d.cache, d.proxy, d.observability.join(',')].join(', ')}, Python ${d.python}, port ${d.port}.`,
   );
   return lines.join('\n');
 }

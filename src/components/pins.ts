@@ -1,7 +1,8 @@
 // Every version the generated project pins, in one place so a release bump is one edit.
 // Python packages: the newest releases that install on Python 3.11 through 3.14 (checked against PyPI).
-// Images: exact release tags (never `latest`); Python bases use slim Debian bookworm.
+// Images: exact release tags (never `latest`), each with its line's end of life.
 import type { PythonVersion } from '../answers/options.js';
+import type { ImagePin } from './types.js';
 
 export const PY = {
   fastapi: 'fastapi==0.165.0',
@@ -38,28 +39,55 @@ export const PY = {
   mypy: 'mypy==2.4.1',
 } as const;
 
+/**
+ * Every image line the generated project pins, with the day its vendor stops supporting it (`eol`, ISO date)
+ * and where that was read; `eol: 'none'` where the vendor publishes no end (a note says why that is acceptable).
+ * Dates and tags: endoflife.date and docker-library/official-images (read 2026-08), vendors' release pages.
+ * test/pins.test.ts fails on the day any line here is past its end of life.
+ */
 export const IMAGES = {
-  postgres: 'postgres:17.6-alpine',
-  mysql: 'mysql:8.4.6',
-  mariadb: 'mariadb:11.8.3',
-  redis: 'redis:8.2.1-alpine',
-  memcached: 'memcached:1.6.39-alpine',
-  nginx: 'nginx:1.28.0-alpine',
-  caddy: 'caddy:2.10.2-alpine',
-  prometheus: 'prom/prometheus:v3.5.0',
-  grafana: 'grafana/grafana:12.1.1',
-  otelCollector: 'otel/opentelemetry-collector-contrib:0.135.0',
-  rabbitmq: 'rabbitmq:4.1.4-management-alpine',
-  adminer: 'adminer:5.3.0-standalone',
-} as const;
+  postgres: { ref: 'postgres:18.6-alpine', line: 'PostgreSQL 18', eol: '2030-11-14', source: 'postgresql.org versioning policy' },
+  mysql: { ref: 'mysql:8.4.11', line: 'MySQL 8.4 LTS', eol: '2032-04-30', source: 'MySQL LTS lifecycle' },
+  mariadb: { ref: 'mariadb:11.8.8', line: 'MariaDB 11.8 LTS', eol: '2028-06-04', source: 'mariadb.org maintenance policy' },
+  redis: { ref: 'redis:8.10.1-alpine', line: 'Redis 8.10', eol: 'none', source: 'redis.io', note: 'Redis supports the newest minor; none announced for 8.10' },
+  memcached: { ref: 'memcached:1.6.45-alpine', line: 'memcached 1.6', eol: 'none', source: 'memcached.org', note: '1.6 is the only maintained line' },
+  nginx: { ref: 'nginx:1.30.4-alpine', line: 'nginx 1.30 stable', eol: '2027-04-30', source: 'nginx.org: a stable line is replaced each April' },
+  caddy: { ref: 'caddy:2.11.4-alpine', line: 'Caddy 2.11', eol: 'none', source: 'caddyserver.com', note: 'Caddy supports its newest release' },
+  prometheus: { ref: 'prom/prometheus:v3.13.2', line: 'Prometheus 3.13 LTS', eol: '2027-07-31', source: 'prometheus.io long-term support' },
+  grafana: { ref: 'grafana/grafana:12.4.9', line: 'Grafana 12.4', eol: '2027-05-24', source: 'Grafana support policy (endoflife.date)' },
+  otelCollector: {
+    ref: 'otel/opentelemetry-collector-contrib:0.159.0',
+    line: 'OpenTelemetry Collector 0.159',
+    eol: 'none',
+    source: 'opentelemetry-collector-releases',
+    note: 'pre-1.0, released every two weeks; no support window',
+  },
+  rabbitmq: {
+    ref: 'rabbitmq:4.3.5-management-alpine',
+    line: 'RabbitMQ 4.3',
+    eol: 'none',
+    source: 'rabbitmq.com release policy',
+    note: 'the newest minor gets community support until the next',
+  },
+  adminer: { ref: 'adminer:5.5.1-standalone', line: 'Adminer 5', eol: 'none', source: 'adminer.org', note: 'development only; one maintained line' },
+} as const satisfies Record<string, ImagePin>;
 
-const PYTHON_PATCH: Record<PythonVersion, string> = {
-  '3.11': '3.11.13',
-  '3.12': '3.12.11',
-  '3.13': '3.13.7',
-  '3.14': '3.14.0',
+/** Python base images: slim Debian trixie (Debian 12 left regular security support in 2026-07). */
+export const PYTHON_IMAGES: Record<PythonVersion, ImagePin> = {
+  '3.14': { ref: 'python:3.14.7-slim-trixie', line: 'Python 3.14 (bugfix)', eol: '2030-10-31', source: 'PEP 745' },
+  '3.13': { ref: 'python:3.13.15-slim-trixie', line: 'Python 3.13 (security)', eol: '2029-10-31', source: 'PEP 719' },
+  '3.12': { ref: 'python:3.12.14-slim-trixie', line: 'Python 3.12 (security)', eol: '2028-10-31', source: 'PEP 693' },
+  '3.11': { ref: 'python:3.11.16-slim-trixie', line: 'Python 3.11 (security)', eol: '2027-10-31', source: 'PEP 664' },
 };
 
 export function pythonImage(version: PythonVersion): string {
-  return `python:${PYTHON_PATCH[version]}-slim-bookworm`;
+  return PYTHON_IMAGES[version].ref;
+}
+
+/** Pins past their end of life on `today` (YYYY-MM-DD), and open-ended ones without a reason. */
+export function eolProblems(pins: readonly ImagePin[], today: string): string[] {
+  return pins.flatMap((p) => {
+    if (p.eol === 'none') return p.note ? [] : [`${p.ref}: no end of life recorded and no note saying why`];
+    return p.eol <= today ? [`${p.ref}: ${p.line} reached its end of life on ${p.eol} (${p.source}); move to a supported line`] : [];
+  });
 }

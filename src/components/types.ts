@@ -23,6 +23,16 @@ export type Capability =
   | 'tracing' // the app exports traces
   | 'error-reporting'; // the app reports unhandled errors
 
+/** An image the generated project pins, and the support window of its line. */
+export interface ImagePin {
+  ref: string;
+  line: string;
+  /** The day the vendor stops supporting the line (YYYY-MM-DD), or 'none' where it publishes no end. */
+  eol: string;
+  source: string;
+  note?: string;
+}
+
 /** A component that can carry Celery's tasks (the worker's `--broker`). */
 export interface CeleryBroker {
   /** Broker URL, interpolated by compose from the project's env variables. */
@@ -254,6 +264,8 @@ export interface Component {
   /** Rules between answers that belong to this component, checked when it is chosen: each problem with its fix. */
   check?: (a: Answers, rules: RuleContext) => string[];
   capabilities?: Capability[];
+  /** The images it runs (for the end-of-life check). */
+  images?: ImagePin[];
   celeryBroker?: CeleryBroker;
   /** `pydocker add <this>`: the answers after adding it, when it brings something along (the worker its broker). */
   whenAdded?: (next: Answers, options: { broker?: string }, helpers: AddHelpers) => Answers;

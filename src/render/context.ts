@@ -28,7 +28,8 @@ export interface TemplateContext {
   pyName: string;
   /** Human title (my-service -> My Service). */
   title: string;
-  images: typeof IMAGES;
+  /** Image references of the shared pins table, by key (`images.postgres`). */
+  images: Record<keyof typeof IMAGES, string>;
   pins: typeof PY;
   pythonImage: string;
   /** Exec-form JSON array, as Dockerfile CMD wants it. */
@@ -66,7 +67,7 @@ export function templateContext(plan: StackPlan, partial: (name: string, ctx: Te
       .split(/[-_]/)
       .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
       .join(' '),
-    images: IMAGES,
+    images: Object.fromEntries(Object.entries(IMAGES).map(([k, v]) => [k, v.ref])) as Record<keyof typeof IMAGES, string>,
     pins: PY,
     // A preset may replace the base image (e.g. the team's hardened, mirrored python image).
     pythonImage: plan.preset?.values.baseImage ?? pythonImage(a.python),

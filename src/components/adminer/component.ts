@@ -7,6 +7,7 @@ export const component: Component = {
   id: 'adminer',
   order: 3,
   slot: 'extra',
+  images: [IMAGES.adminer],
   check: (a, rules) =>
     rules.can('database-server')
       ? []
@@ -25,7 +26,7 @@ export const component: Component = {
     services: {
       dev: {
         adminer: {
-          image: IMAGES.adminer,
+          image: IMAGES.adminer.ref,
           environment: { ADMINER_DEFAULT_SERVER: 'db' },
           ports: [`127.0.0.1:${devHostPort(8082, answers.port)}:8080`],
           depends_on: { db: { condition: 'service_healthy' } },

@@ -9,6 +9,7 @@ export const component: Component = {
   id: 'caddy',
   order: 2,
   slot: 'proxy',
+  images: [IMAGES.caddy],
   capabilities: ['proxy'],
   label: 'Caddy (automatic HTTPS)',
   contribute: ({ answers }) => ({
@@ -24,7 +25,7 @@ export const component: Component = {
     services: {
       dev: {
         proxy: {
-          image: IMAGES.caddy,
+          image: IMAGES.caddy.ref,
           volumes: ['./caddy/Caddyfile.dev:/etc/caddy/Caddyfile:ro', 'caddy-data:/data', 'caddy-config:/config'],
           ports: [`127.0.0.1:${devHostPort(8080, answers.port)}:80`],
           depends_on: healthy,
@@ -33,7 +34,7 @@ export const component: Component = {
       },
       prod: {
         proxy: {
-          image: IMAGES.caddy,
+          image: IMAGES.caddy.ref,
           environment: { DOMAIN: '${DOMAIN:?set DOMAIN in .env.prod}', ACME_EMAIL: '${ACME_EMAIL:?set ACME_EMAIL in .env.prod}' },
           volumes: ['./caddy/Caddyfile:/etc/caddy/Caddyfile:ro', 'caddy-data:/data', 'caddy-config:/config'],
           ports: ['80:80', '443:443', '443:443/udp'],

@@ -7,11 +7,12 @@ export const component: Component = {
   id: 'grafana',
   order: 2,
   slot: 'observability',
+  images: [IMAGES.grafana],
   label: 'Grafana (provisioned dashboard)',
   requires: [{ id: 'prometheus', why: ' as its data source' }],
   contribute: ({ answers }) => {
     const service = (mode: 'dev' | 'prod') => ({
-      image: IMAGES.grafana,
+      image: IMAGES.grafana.ref,
       environment: {
         GF_SECURITY_ADMIN_USER: '${GRAFANA_ADMIN_USER:-admin}',
         GF_SECURITY_ADMIN_PASSWORD:

@@ -20,11 +20,12 @@ export const component: Component = {
   id: 'memcached',
   order: 2,
   slot: 'cache',
+  images: [IMAGES.memcached],
   capabilities: ['cache'],
   label: 'Memcached',
   contribute: () => {
     const service = (mode: 'dev' | 'prod') => ({
-      image: IMAGES.memcached,
+      image: IMAGES.memcached.ref,
       command: ['memcached', '-m', '128', '-c', '1024'],
       healthcheck: {
         test: ['CMD-SHELL', 'echo version | nc -w 2 127.0.0.1 11211 | grep -q VERSION'],

@@ -9,6 +9,7 @@ export const component: Component = {
   id: 'nginx',
   order: 1,
   slot: 'proxy',
+  images: [IMAGES.nginx],
   capabilities: ['proxy'],
   label: 'nginx',
   contribute: ({ answers }) => ({
@@ -24,7 +25,7 @@ export const component: Component = {
     services: {
       dev: {
         proxy: {
-          image: IMAGES.nginx,
+          image: IMAGES.nginx.ref,
           volumes: ['./nginx/dev.conf:/etc/nginx/conf.d/default.conf:ro'],
           ports: [`127.0.0.1:${devHostPort(8080, answers.port)}:80`],
           depends_on: healthy,
@@ -33,7 +34,7 @@ export const component: Component = {
       },
       prod: {
         proxy: {
-          image: IMAGES.nginx,
+          image: IMAGES.nginx.ref,
           // certs: fullchain.pem + privkey.pem (nginx/certs/README.md); acme: certbot's webroot for HTTP-01.
           volumes: ['./nginx/prod.conf:/etc/nginx/conf.d/default.conf:ro', './nginx/certs:/etc/nginx/certs:ro', './nginx/acme:/var/www/acme:ro'],
           ports: ['80:80', '443:443'],

@@ -9,13 +9,14 @@ export const component: Component = {
   id: 'otel',
   order: 3,
   slot: 'observability',
+  images: [IMAGES.otelCollector],
   capabilities: ['tracing'],
   label: 'OpenTelemetry tracing (OTLP collector)',
   contribute: ({ answers, has }) => {
     // The collector image is distroless (no shell, no wget), so it has no healthcheck and the app does not wait
     // for it: the OTLP exporter retries in the background.
     const service = (mode: 'dev' | 'prod') => ({
-      image: IMAGES.otelCollector,
+      image: IMAGES.otelCollector.ref,
       command: ['--config=/etc/otelcol/config.yaml'],
       volumes: ['./otel/collector.yaml:/etc/otelcol/config.yaml:ro'],
       ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(4318, answers.port)}:4318`] } : { deploy: { resources: { limits: { memory: '256M' } } } }),

@@ -8,7 +8,8 @@ export const component = serverDb({
   label: 'PostgreSQL',
   image: IMAGES.postgres,
   port: 5432,
-  dataDir: '/var/lib/postgresql/data',
+  // PostgreSQL 18's image keeps its data under /var/lib/postgresql/18/docker: the volume is the parent.
+  dataDir: '/var/lib/postgresql',
   prefix: 'POSTGRES_',
   dbVar: 'POSTGRES_DB',
   rootPassword: false,

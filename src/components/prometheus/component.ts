@@ -7,11 +7,12 @@ export const component: Component = {
   id: 'prometheus',
   order: 1,
   slot: 'observability',
+  images: [IMAGES.prometheus],
   capabilities: ['metrics-scraper'],
   label: 'Prometheus (scrape + alert rules)',
   contribute: ({ answers }) => {
     const service = (mode: 'dev' | 'prod') => ({
-      image: IMAGES.prometheus,
+      image: IMAGES.prometheus.ref,
       command: [
         '--config.file=/etc/prometheus/prometheus.yml',
         '--storage.tsdb.path=/prometheus',

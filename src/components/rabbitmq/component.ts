@@ -7,6 +7,7 @@ export const component: Component = {
   id: 'rabbitmq',
   order: 1,
   slot: 'extra',
+  images: [IMAGES.rabbitmq],
   capabilities: ['broker'],
   celeryBroker: {
     url: 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/',
@@ -18,7 +19,7 @@ export const component: Component = {
   label: 'RabbitMQ',
   contribute: ({ answers }) => {
     const service = (mode: 'dev' | 'prod') => ({
-      image: IMAGES.rabbitmq,
+      image: IMAGES.rabbitmq.ref,
       environment: {
         RABBITMQ_DEFAULT_USER: '${RABBITMQ_USER:-app}',
         RABBITMQ_DEFAULT_PASS: `\${RABBITMQ_PASSWORD:?set RABBITMQ_PASSWORD in ${mode === 'prod' ? '.env.prod' : '.env'}}`,

@@ -2,13 +2,13 @@
 // client, a PING readiness check, Django's RedisCache, and a Celery broker in its database 1. Each such cache's
 // folder describes only what differs: its id, label, image and server binaries.
 import { PY } from '../pins.js';
-import type { Component } from '../types.js';
+import type { Component, ImagePin } from '../types.js';
 
 export interface RedisProtocolCache {
   id: string;
   order: number;
   label: string;
-  image: string;
+  image: ImagePin;
   /** The server binary in the image, and its command-line client (used by the healthchecks). */
   server: string;
   cli: string;
@@ -23,12 +23,13 @@ export function redisProtocolCache(d: RedisProtocolCache): Component {
   const setting = `${d.id}_url`;
   const volume = `${d.id}-data`;
   // Every template of this family renders with these values.
-  const self = { id: d.id, label: d.label, image: d.image, cli: d.cli, urlVar, setting };
+  const self = { id: d.id, label: d.label, image: d.image.ref, cli: d.cli, urlVar, setting };
   const shared = (from: string) => ({ from: `../../shared/templates/redis-protocol/${from}`, locals: { self } });
   return {
     id: d.id,
     order: d.order,
     slot: 'cache',
+    images: [d.image],
     label: d.label,
     capabilities: ['cache'],
     // It can carry the worker's tasks too, in its own database number apart from the cache's keys.
@@ -41,7 +42,7 @@ export function redisProtocolCache(d: RedisProtocolCache): Component {
     },
     contribute: () => {
       const service = (mode: 'dev' | 'prod') => ({
-        image: d.image,
+        image: d.image.ref,
         command: ['sh', '-c', `exec ${d.server} --requirepass "$$${password}" --maxmemory 256mb --maxmemory-policy allkeys-lru`],
         environment: {
           [password]: mode === 'prod' ? `\${${password}:?set ${password} in .env.prod}` : `\${${password}:?set ${password} in .env}`,

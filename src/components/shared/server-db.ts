@@ -1,7 +1,7 @@
 // The shape every database server component shares (a `db` service with a healthcheck and a volume,
 // credentials as secrets, a DATABASE_URL for the app); each server's folder describes its own differences.
 import { pyConstant } from '../../render/python-text.js';
-import type { BackupFacet, Component, ComposeService, EnvVar, SettingFacet } from '../types.js';
+import type { BackupFacet, Component, ComposeService, EnvVar, ImagePin, SettingFacet } from '../types.js';
 
 /** DATABASE_URL in app/config.py: required in production, a localhost default in development. */
 export function databaseSetting(devUrl: string, productionUrl: string, prefix: string): SettingFacet {
@@ -19,7 +19,7 @@ export interface ServerDb {
   id: string;
   order: number;
   label: string;
-  image: string;
+  image: ImagePin;
   port: number;
   dataDir: string;
   /** Prefix of the image's own env variables (POSTGRES_, MYSQL_, MARIADB_). */
@@ -44,6 +44,7 @@ export function serverDb(d: ServerDb): Component {
     id: d.id,
     order: d.order,
     slot: 'database',
+    images: [d.image],
     capabilities: ['database', 'database-server'],
     label: d.label,
     contribute: ({ answers, has }) => {
@@ -68,14 +69,14 @@ export function serverDb(d: ServerDb): Component {
       const healthcheck = { test: d.healthcheck, interval: '5s', timeout: '5s', retries: 10, start_period: '30s', start_interval: '1s' };
       const volume = `${d.id}-data`;
       const dev: ComposeService = {
-        image: d.image,
+        image: d.image.ref,
         environment: environment('dev'),
         volumes: [`${volume}:${d.dataDir}`],
         ports: [`127.0.0.1:${d.port}:${d.port}`],
         healthcheck,
       };
       const prod: ComposeService = {
-        image: d.image,
+        image: d.image.ref,
         environment: environment('prod'),
         volumes: [`${volume}:${d.dataDir}`],
         healthcheck,

@@ -2,10 +2,16 @@
 // production. Static settings are command-line flags built here (compose interpolates the ACME e-mail into
 // them); routing is a file-provider config per stack, in traefik/.
 import { devHostPort } from '../shared/dev-port.js';
-import type { Component, ComposeService } from '../types.js';
+import type { Component, ComposeService, ImagePin } from '../types.js';
 
 // 3.7 is Traefik's current minor; 3.6 left support in 2026-08 (Traefik's own support table).
-const IMAGE = 'traefik:v3.7.15';
+const IMAGE: ImagePin = {
+  ref: 'traefik:v3.7.15',
+  line: 'Traefik 3.7',
+  eol: 'none',
+  source: 'doc.traefik.io deprecation policy',
+  note: 'the newest minor is supported until the next one',
+};
 const healthy = { web: { condition: 'service_healthy' } };
 
 /** Flags both stacks share: the ping entry point the healthcheck asks, the file provider, JSON logs. */
@@ -31,11 +37,12 @@ export const component: Component = {
   id: 'traefik',
   order: 3,
   slot: 'proxy',
+  images: [IMAGE],
   capabilities: ['proxy'],
   label: 'Traefik (automatic HTTPS)',
   contribute: ({ answers }) => {
     const dev: ComposeService = {
-      image: IMAGE,
+      image: IMAGE.ref,
       command: ['--entryPoints.web.address=:80', '--providers.file.watch=true', ...COMMON],
       volumes: ['./traefik/dynamic.dev.yml:/etc/traefik/dynamic.yml:ro'],
       ports: [`127.0.0.1:${devHostPort(8080, answers.port)}:80`],
@@ -43,7 +50,7 @@ export const component: Component = {
       healthcheck: healthcheck('10s'),
     };
     const prod: ComposeService = {
-      image: IMAGE,
+      image: IMAGE.ref,
       command: [
         '--entryPoints.web.address=:80',
         '--entryPoints.web.http.redirections.entryPoint.to=websecure',

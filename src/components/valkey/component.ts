@@ -6,8 +6,8 @@ export const component = redisProtocolCache({
   id: 'valkey',
   order: 3,
   label: 'Valkey',
-  // Not checked against a registry from here (none is reachable); 9.0 is the current supported line.
-  image: 'valkey/valkey:9.0.8-alpine',
+  // Not checked against a registry from here (none is reachable); 9.0 is supported until 2028-10-21.
+  image: { ref: 'valkey/valkey:9.0.8-alpine', line: 'Valkey 9.0', eol: '2028-10-21', source: 'valkey.io release policy' },
   server: 'valkey-server',
   cli: 'valkey-cli',
   // valkey-cli still reads the password from REDISCLI_AUTH (checked with valkey-cli 8.1).
