@@ -1,4 +1,5 @@
 // Caddy in front of `web`: plain HTTP in development, automatic HTTPS in production.
+import { acmeEnv } from '../shared/acme-env.js';
 import type { Component } from '../types.js';
 import { IMAGES } from '../pins.js';
 import { devHostPort } from '../shared/dev-port.js';
@@ -45,22 +46,7 @@ export const component: Component = {
       },
     },
     volumes: { dev: ['caddy-data', 'caddy-config'], prod: ['caddy-data', 'caddy-config'] },
-    env: [
-      {
-        name: 'DOMAIN',
-        description: 'Public domain name Caddy serves and gets a certificate for',
-        dev: 'localhost',
-        prod: 'app.example.com',
-        requiredInProd: true,
-      },
-      {
-        name: 'ACME_EMAIL',
-        description: "E-mail Let's Encrypt uses for expiry notices",
-        dev: 'admin@example.com',
-        prod: 'ops@example.com',
-        requiredInProd: true,
-      },
-    ],
+    env: acmeEnv('Caddy'),
     files: [
       { from: 'Caddyfile.dev.ejs', to: 'caddy/Caddyfile.dev' },
       { from: 'Caddyfile.ejs', to: 'caddy/Caddyfile' },

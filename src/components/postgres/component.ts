@@ -15,7 +15,6 @@ export const component = serverDb({
   rootPassword: false,
   healthcheck: ['CMD-SHELL', 'pg_isready -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}"'],
   urlScheme: 'postgresql+psycopg',
-  nativeScheme: 'postgresql+psycopg',
   sqlalchemyDriver: PY.psycopg,
   djangoDriver: PY.psycopg,
   backup: {

@@ -15,6 +15,20 @@ export function databaseSetting(devUrl: string, productionUrl: string, prefix: s
   };
 }
 
+/** Backups of the MySQL family (MySQL, MariaDB): their own dump and client programs, one shared script part. */
+export function mysqlFamilyBackup(tool: { prefix: string; dump: string; client: string }): ServerDb['backup'] {
+  return {
+    ext: 'sql',
+    about: `The dump is ${tool.dump} --single-transaction (a consistent snapshot without locking the app out),\nrun in the db container.`,
+    readme: `\`${tool.dump} --single-transaction\` runs in the \`db\` container;`,
+    tool,
+    partials: {
+      'backup-dump': '../../shared/templates/mysql-family/backup-dump.sh.ejs',
+      'backup-restore': '../../shared/templates/mysql-family/backup-restore.sh.ejs',
+    },
+  };
+}
+
 export interface ServerDb {
   id: string;
   order: number;
@@ -28,8 +42,6 @@ export interface ServerDb {
   rootPassword: boolean;
   healthcheck: string[];
   urlScheme: string;
-  /** Scheme of the URL the README gives for running the app natively. */
-  nativeScheme: string;
   /** Python driver per ORM. */
   sqlalchemyDriver: string;
   djangoDriver: string;
@@ -99,7 +111,7 @@ export function serverDb(d: ServerDb): Component {
         settings: [databaseSetting(`${d.urlScheme}://app@localhost:${d.port}/${dbName}`, `${d.urlScheme}://app:pw@db:${d.port}/app`, `${d.urlScheme}://`)],
         docs: {
           name: d.label,
-          native: { service: 'db', lines: [`export DATABASE_URL="${d.nativeScheme}://app:$${password}@localhost:${d.port}/${dbName}"`] },
+          native: { service: 'db', lines: [`export DATABASE_URL="${d.urlScheme}://app:$${password}@localhost:${d.port}/${dbName}"`] },
           builtVariables: ['DATABASE_URL'],
         },
         ci: { service: 'ci/service.yml.ejs', env: { DATABASE_URL: `${d.urlScheme}://app:ci-password@127.0.0.1:${d.port}/${dbName}` } },

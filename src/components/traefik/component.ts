@@ -2,6 +2,7 @@
 // production. Static settings are command-line flags built here (compose interpolates the ACME e-mail into
 // them); routing is a file-provider config per stack, in traefik/.
 import { devHostPort } from '../shared/dev-port.js';
+import { acmeEnv } from '../shared/acme-env.js';
 import type { Component, ComposeService, ImagePin } from '../types.js';
 
 // 3.7 is Traefik's current minor; 3.6 left support in 2026-08 (Traefik's own support table).
@@ -75,22 +76,7 @@ export const component: Component = {
     return {
       services: { dev: { proxy: dev }, prod: { proxy: prod } },
       volumes: { prod: ['traefik-acme'] },
-      env: [
-        {
-          name: 'DOMAIN',
-          description: 'Public domain name Traefik serves and gets a certificate for',
-          dev: 'localhost',
-          prod: 'app.example.com',
-          requiredInProd: true,
-        },
-        {
-          name: 'ACME_EMAIL',
-          description: "E-mail Let's Encrypt uses for expiry notices",
-          dev: 'admin@example.com',
-          prod: 'ops@example.com',
-          requiredInProd: true,
-        },
-      ],
+      env: acmeEnv('Traefik'),
       docs: {
         name: 'Traefik',
         parts: [{ part: 'Reverse proxy', choice: "Traefik (automatic HTTPS with Let's Encrypt in production)" }],
