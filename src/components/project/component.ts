@@ -15,6 +15,8 @@ export const component: Component = {
       { from: 'project/Makefile.ejs', to: 'Makefile' },
       { from: 'project/README.md.ejs', to: 'README.md' },
       { from: 'project/github/workflows/ci.yml.ejs', to: '.github/workflows/ci.yml' },
+      { from: 'project/renovate.json.ejs', to: 'renovate.json' },
+      { from: 'project/pre-commit-config.yaml.ejs', to: '.pre-commit-config.yaml' },
       // Helpers the scripts share (compose invocation, readiness wait, deploy state); sourced, not run.
       { from: 'scripts/lib.sh.ejs', to: 'scripts/lib.sh' },
       { from: 'scripts/deploy.sh.ejs', to: 'scripts/deploy.sh', executable: true },
