@@ -129,4 +129,19 @@ test('dry-run diffs of a re-run and of add never show a secret value', () => {
   }
 });
 
+test('generation needs no network: pydocker new works in a network namespace with no interface up', () => {
+  if (spawnSync('unshare', ['--net', 'true']).status !== 0) {
+    console.log('  (unshare --net is not permitted here: the offline generation case was not run)');
+    return;
+  }
+  const cwd = tmp();
+  const r = spawnSync('unshare', ['--net', process.execPath, BIN, 'new', 'offline', '--yes', '--proxy', 'traefik', '--cache', 'valkey'], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  assert.is(r.status, 0, r.stderr);
+  assert.ok(existsSync(join(cwd, 'offline/compose.prod.yaml')) && existsSync(join(cwd, 'offline/.yo-rc.json')));
+});
+
 test.run();

@@ -8,6 +8,7 @@ import { eolProblems, PYTHON_IMAGES } from '../src/components/pins.js';
 import { COMPONENTS } from '../src/components/registry.js';
 import type { ImagePin } from '../src/components/types.js';
 import { plan } from '../src/plan/plan.js';
+import { expiring, newerReleases } from '../tools/pins.js';
 
 const today = new Date().toISOString().slice(0, 10);
 const pins: ImagePin[] = [...COMPONENTS.flatMap((c) => c.images ?? []), ...PYTHONS.map((v) => PYTHON_IMAGES[v])];
@@ -40,6 +41,15 @@ test('every image a project can run is a recorded pin', () => {
     [],
   );
   assert.ok(seen.size >= 10, `${seen.size} images seen`);
+});
+
+test('npm run pins: newer releases in version order (pre-releases only for a pre-release pin), lines near their end', () => {
+  assert.equal(newerReleases('2.0.58', ['2.0.57', '2.0.58', '2.0.59', '2.1.0', '2.1.0b1', '2.0.100']), ['2.1.0', '2.0.100', '2.0.59']);
+  assert.equal(newerReleases('0.66b1', ['0.66b1', '0.66b2', '0.65b9']), ['0.66b2']);
+  const pin = { ref: 'x:1', line: 'X 1', eol: '2027-01-10', source: 's' };
+  assert.equal(expiring([pin], new Date('2026-12-01'), 60), ['x:1: X 1 ends in 40 days (2027-01-10; s)']);
+  assert.equal(expiring([pin], new Date('2026-12-01'), 30), []);
+  assert.match(expiring([pin], new Date('2027-02-01'), 30)[0]!, /ended 22 days ago/);
 });
 
 test.run();
