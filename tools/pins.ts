@@ -1,10 +1,49 @@
 // `npm run pins`: what a maintainer checks before a release. Newer PyPI releases of every Python package the
 // generator pins (asked of PyPI's JSON API), and every image line whose end of life is near or past. Reports
 // only: a pin is changed by hand in src/components/pins.ts (or the component's folder), then the tests run.
+// `npm run pins -- --lock` also resolves, with uv, every package any project can get, into the resolution the
+// generator ships (src/lock/union.uv.lock), so projects get their locks without the network.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { combinations } from '../src/answers/combinations.js';
 import { PYTHONS } from '../src/answers/options.js';
 import { IMAGES, PY, PYTHON_IMAGES } from '../src/components/pins.js';
 import { COMPONENTS } from '../src/components/registry.js';
 import type { ImagePin } from '../src/components/types.js';
+import { UNION_LOCK } from '../src/lock/uv-lock.js';
+import { plan } from '../src/plan/plan.js';
+import { requireTool } from '../test/support/tools/common.js';
+
+export const UV = { pip: 'uv==0.13.9' };
+
+/** Every runtime and development requirement any combination of choices can emit. */
+export function unionRequirements(): { runtime: string[]; dev: string[] } {
+  const runtime = new Set<string>();
+  const dev = new Set<string>();
+  for (const a of combinations()) {
+    const p = plan(a);
+    for (const r of p.requirements) runtime.add(r);
+    for (const r of p.devRequirements) dev.add(r);
+  }
+  return { runtime: [...runtime].sort(), dev: [...dev].sort() };
+}
+
+/** Resolves the union with uv (PyPI) into src/lock/union.uv.lock. */
+function writeUnionLock(): void {
+  const { runtime, dev } = unionRequirements();
+  const dir = mkdtempSync(join(tmpdir(), 'pydocker-union-'));
+  const list = (items: string[]) => items.map((r) => `  "${r}",`).join('\n');
+  writeFileSync(
+    join(dir, 'pyproject.toml'),
+    `[project]\nname = "pydocker-union"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = [\n${list(runtime)}\n]\n\n[dependency-groups]\ndev = [\n${list(dev)}\n]\n\n[tool.uv]\npackage = false\n`,
+  );
+  const r = spawnSync(requireTool('uv', UV), ['lock', '--quiet'], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`uv lock failed:\n${r.stdout}${r.stderr}`);
+  copyFileSync(join(dir, 'uv.lock'), UNION_LOCK);
+  console.log(`resolved ${runtime.length} runtime and ${dev.length} development requirements into ${UNION_LOCK}\n`);
+}
 
 const SOON_DAYS = Number(process.env.PINS_SOON_DAYS ?? 120);
 const INDEX = (process.env.PINS_PYPI ?? 'https://pypi.org/pypi').replace(/\/$/, '');
@@ -38,6 +77,7 @@ export function expiring(pins: readonly ImagePin[], today: Date, soonDays: numbe
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--lock')) writeUnionLock();
   const pins = [...new Set(Object.values(PY))].map(parsePin);
   console.log(`Python packages (${pins.length}), newer releases on PyPI:`);
   let outdated = 0;
