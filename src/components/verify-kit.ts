@@ -26,22 +26,23 @@ export interface LiveProxy {
   launch(sandbox: Sandbox, projectDir: string, mode: 'dev' | 'prod', log: string): Promise<LaunchedProxy>;
 }
 
-/** A server provided for one live stack (a scratch database index, our own process…). */
+/** A server provided for one live stack (a scratch database, a database index, our own process…). */
 export interface LiveServer {
-  /** Where the app's connections are forwarded to. */
-  target: { host: string; port: number };
+  /** Where the app's connections are forwarded to; none for a file (SQLite). */
+  target?: { host: string; port: number };
   note: string;
   /** Production env values the scratch server needs (e.g. an empty password). */
   overrides: Record<string, string>;
-  /** The app's environment inside the sandbox: point it at the scratch resource. */
-  forApp(env: Record<string, string>): void;
+  /** The app's environment inside the sandbox: point it at the scratch resource (`dataDir`: its writable volume). */
+  forApp(env: Record<string, string>, ctx: { dataDir: string }): void;
   /** The generated CI test job's environment (outside the sandbox): point it straight at the server. */
   forCi(env: Record<string, string>): void;
   stop(): Promise<void>;
 }
 
 export interface LiveDependency {
-  provide(ctx: { logDir: string; index: number }): Promise<LiveServer>;
+  /** `label` names scratch resources after the stack; `index` is the stack's number among those running. */
+  provide(ctx: { logDir: string; index: number; label: string }): Promise<LiveServer>;
   /** Where the app's environment says this dependency is (a compose service and port). */
   locate(env: Record<string, string>): { host?: string; port: number };
 }
@@ -52,6 +53,7 @@ export interface VerifyKit {
   /** Config files whose comments tell a person local URLs (checked against the ports compose publishes). */
   docFiles?: string[];
   liveProxy?: LiveProxy;
-  /** Live tier: the server behind a cache (databases are still provided by test/support/live/servers.ts). */
+  /** Live tier: the server behind a cache, or a database. */
   liveCache?: LiveDependency;
+  liveDatabase?: LiveDependency;
 }

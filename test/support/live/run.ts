@@ -17,14 +17,13 @@ import { render } from '../../../src/render/render.js';
 import { readCompose } from '../tools/common.js';
 import { type AppSpec, type RunningApp, imageEnv, imageProblems, readImage, runMigrate, startApp, writableDir } from './app.js';
 import type { ImageCommand } from './dockerfile.js';
-import { ciTestEnv, composeCommand, composeEnvironment, parseUrl, prodEnvFile, rewriteUrl } from './env.js';
+import { ciTestEnv, composeCommand, composeEnvironment, parseUrl, prodEnvFile } from './env.js';
 import type { PauseMode } from './forwarder.js';
 import { RUN_DIR, ensureDir } from './paths.js';
 import { promtoolCheckMetrics, prometheusScrapes } from './prometheus.js';
 import { proxyChecks, proxyModes, startProxy } from './proxy.js';
 import { runCommand, sleep, tail, waitExit, waitFor } from './proc.js';
 import { type Dependency, Sandbox } from './sandbox.js';
-import { MARIADB, POSTGRES, type ScratchDatabase, type ServerDbKind, scratchDatabase } from './servers.js';
 import { kitOf } from '../../verify/kits.js';
 import type { LiveServer } from '../../../src/components/verify-kit.js';
 import { type Venv, quietPip, runPytest, runRuff } from './venv.js';
@@ -68,8 +67,6 @@ export interface Prepared {
   plan?: StackPlan;
   error?: string;
 }
-
-const SERVER_DBS = ['postgres', 'mysql', 'mariadb'];
 
 /** Generates the project (synchronously, before any venv is built) so its requirements are known. */
 export function prepare(c: Combination): Prepared {
@@ -229,51 +226,37 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
     // ---- the real servers and scratch resources
     const database = plan.answers.database;
     const cache = plan.answers.cache;
-    const dbKind = SERVER_DBS.includes(database) ? (database as ServerDbKind) : undefined;
-    let appDb: ScratchDatabase | undefined;
-    let testDb: ScratchDatabase | undefined;
-    // A cache's server comes from its component's kit (src/components/<cache>/verify.ts).
+    // The database's and the cache's servers come from their components' kits (src/components/<id>/verify.ts).
+    const dbKit = database === 'none' ? undefined : kitOf(database).liveDatabase;
     const cacheKit = cache === 'none' ? undefined : kitOf(cache).liveCache;
+    let dbServer: LiveServer | undefined;
     let cacheServer: LiveServer | undefined;
     await rec.run('servers', ['generate'], async () => {
+      if (database !== 'none' && !dbKit) throw new Error(`${database} has no live kit (src/components/${database}/verify.ts: liveDatabase)`);
       if (cache !== 'none' && !cacheKit) throw new Error(`${cache} has no live kit (src/components/${cache}/verify.ts: liveCache)`);
-      const need: Array<keyof RunContext['servers']> = [];
-      if (database === 'postgres') need.push('postgres');
-      if (database === 'mysql' || database === 'mariadb') need.push('mariadb');
-      const down = need.map((n) => ctx.servers[n]).filter(Boolean);
-      if (down.length) throw new Error(down.join('\n'));
       const made: string[] = [];
-      if (dbKind) {
-        appDb = await scratchDatabase(dbKind, `${c.id}_app`);
-        cleanups.push(() => appDb!.drop());
-        testDb = await scratchDatabase(dbKind, `${c.id}_ci`);
-        cleanups.push(() => testDb!.drop());
-        made.push(`${dbKind === 'postgres' ? 'PostgreSQL' : 'MariaDB'} databases ${appDb.name}, ${testDb.name}`);
+      if (dbKit) {
+        dbServer = await dbKit.provide({ logDir, index: ctx.redisIndex, label: c.id });
+        cleanups.push(() => dbServer!.stop());
+        made.push(dbServer.note);
       }
       if (cacheKit) {
-        cacheServer = await cacheKit.provide({ logDir, index: ctx.redisIndex });
+        cacheServer = await cacheKit.provide({ logDir, index: ctx.redisIndex, label: c.id });
         cleanups.push(() => cacheServer!.stop());
         made.push(cacheServer.note);
       }
       return made.join('; ') || 'none needed';
     });
     const serverFor = (service: 'db' | 'cache') => {
-      if (service === 'db') return dbKind === 'postgres' ? POSTGRES : MARIADB;
-      return cacheServer!.target;
+      const target = (service === 'db' ? dbServer : cacheServer)?.target;
+      if (!target) throw new Error(`internal: no server behind ${service}`);
+      return target;
     };
 
     // ---- the generated CI's test job: migrations on a fresh database, then pytest; and ruff
     await rec.run('pytest', ['venv', 'servers'], async () => {
       const env = ciTestEnv(projectDir);
-      if (env.DATABASE_URL && testDb) {
-        env.DATABASE_URL = rewriteUrl(env.DATABASE_URL, {
-          user: testDb.user,
-          password: testDb.password,
-          host: testDb.host,
-          port: String(testDb.port),
-          path: `/${testDb.name}`,
-        });
-      }
+      dbServer?.forCi(env);
       cacheServer?.forCi(env);
       let out = '';
       if (plan.serve.migrateCommand) {
@@ -300,18 +283,11 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
     const multiproc = writableDir(join(logDir, 'prometheus-multiproc'), img);
 
     const overrides: Record<string, string> = { WEB_CONCURRENCY: '2', LOG_LEVEL: 'info' };
-    if (appDb) {
-      const prefix = { postgres: 'POSTGRES_', mysql: 'MYSQL_', mariadb: 'MARIADB_' }[appDb.kind];
-      overrides[`${prefix}USER`] = appDb.user;
-      overrides[`${prefix}PASSWORD`] = appDb.password;
-      overrides[appDb.kind === 'postgres' ? 'POSTGRES_DB' : `${prefix}DATABASE`] = appDb.name;
-      if (appDb.kind !== 'postgres') overrides[`${prefix}ROOT_PASSWORD`] = '';
-    }
-    Object.assign(overrides, cacheServer?.overrides);
+    Object.assign(overrides, dbServer?.overrides, cacheServer?.overrides);
     const values = prodEnvFile(projectDir, plan, overrides);
     const pointAtScratch = (env: Record<string, string>) => {
-      cacheServer?.forApp(env);
-      if (env.DATABASE_URL?.startsWith('sqlite:')) env.DATABASE_URL = `sqlite:///${join(dataDir, 'app.db')}`;
+      dbServer?.forApp(env, { dataDir });
+      cacheServer?.forApp(env, { dataDir });
       return env;
     };
     const webEnv = pointAtScratch(composeEnvironment(projectDir, 'web', values));
@@ -324,15 +300,13 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
       let host: string | undefined;
       let p: number | undefined;
       let service: 'db' | 'cache';
-      if (['postgres', 'mysql', 'mariadb'].includes(check)) {
-        const u = parseUrl(webEnv.DATABASE_URL ?? '');
-        host = u?.host;
-        p = Number(u?.port ?? (check === 'postgres' ? 5432 : 3306));
+      if (check === database && dbKit && dbServer?.target) {
+        ({ host, port: p } = dbKit.locate(webEnv));
         service = 'db';
       } else if (check === cache && cacheKit) {
         ({ host, port: p } = cacheKit.locate(webEnv));
         service = 'cache';
-      } else continue; // sqlite: a file, no server
+      } else continue; // a database that is a file: no server
       if (!host || !composeServices.has(host)) problems.push(`${check}: the app's environment points at "${host}", which is not a compose service`);
       deps.push({ check, service: host ?? service, port: p, target: serverFor(service) });
     }
@@ -485,10 +459,10 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
       return `${mode === 'refuse' ? 'refused' : 'blackholed'}: 503 {${dep.check}: "${error}"} after ${brokenMs} ms (probe ${probeMs} ms), /health still 200; 200 again ${Date.now() - t1} ms after recovery (${probes} probe${probes > 1 ? 's' : ''})`;
     };
     for (const dep of deps) await rec.run(`dep:${dep.check}`, ['ready'], () => breakAndRecover(dep, 'refuse'));
-    if (plan.readiness.includes('sqlite')) {
-      // Tried: overwriting the file while the app runs leaves /items and readiness working from the open
-      // connection (WAL), so there is no failure to provoke without touching the process.
-      rec.skip('dep:sqlite', "n/a: SQLite is a file in the app's volume, not a server: nothing to make unreachable");
+    if (dbServer && !dbServer.target) {
+      // A database that is a file (SQLite): overwriting it while the app runs leaves /items and readiness working
+      // from the open connection (WAL), so there is no failure to provoke without touching the process.
+      rec.skip(`dep:${database}`, `n/a: ${database} is a file in the app's volume, not a server: nothing to make unreachable`);
     }
     if (c.all && deps[0]) {
       await rec.run('ready-timeout', ['ready'], async () => {
