@@ -2,6 +2,7 @@
 // support, not part of the generator): the matrix and the live tier find it there, so a new component brings
 // its own checks, servers and tools.
 import type { Sandbox, SandboxProcess } from '../../test/support/live/sandbox.js';
+import type { Problem, Project } from '../../test/verify/project.js';
 
 /** A proxy config file and the backends (host:port or URL) it forwards requests to. */
 export interface ProxyConfig {
@@ -52,6 +53,8 @@ export interface VerifyKit {
   proxyConfigs?: (files: ReadonlyMap<string, string>) => ProxyConfig[];
   /** Config files whose comments tell a person local URLs (checked against the ports compose publishes). */
   docFiles?: string[];
+  /** Tier 1: checks of the component's own configuration and how it reaches the rest (problems found). */
+  wiring?: (p: Project) => Problem[];
   liveProxy?: LiveProxy;
   /** Live tier: the server behind a cache, or a database. */
   liveCache?: LiveDependency;

@@ -119,3 +119,9 @@ export function yamlOf(p: Project, path: string): Parsed | undefined {
   }
   return result;
 }
+
+/** The services a compose file of the project defines. */
+export function composeServices(p: Project, file: string): Set<string> {
+  const parsed = yamlOf(p, file);
+  return new Set(parsed?.ok ? Object.keys((parsed.value as any)?.services ?? {}) : []);
+}

@@ -5,21 +5,26 @@ import type { CheckId } from './checks.js';
 import { parseDockerfile, argPairs, effectiveInstructions } from './dockerfile-parse.js';
 import { productionStage } from './dockerfile.js';
 import { kitOf } from './kits.js';
+import { plan } from '../../src/plan/plan.js';
 import { type Problem, type Project, yamlOf } from './project.js';
 import { COMPONENTS } from '../../src/components/registry.js';
 
 type Json = any;
-
-function composeServices(p: Project, file: string): Set<string> {
-  const parsed = yamlOf(p, file);
-  return new Set(parsed?.ok ? Object.keys((parsed.value as Json)?.services ?? {}) : []);
-}
 
 function checkBackends(file: string, backends: string[], port: number, add: (check: CheckId, file: string, m: string) => void): void {
   if (backends.length === 0) add('proxy.upstream', file, `forwards to nothing: no web:${port} backend`);
   for (const b of backends) {
     const hostPort = b.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
     if (hostPort !== `web:${port}`) add('proxy.upstream', file, `forwards to ${b}, but the app is web:${port}`);
+  }
+}
+
+/** The components of the project's plan (none when its answers cannot be planned: other checks say why). */
+function planComponents(a: Project['answers']): string[] {
+  try {
+    return plan(a).components;
+  } catch {
+    return [];
   }
 }
 
@@ -39,101 +44,8 @@ export function validateWiring(p: Project): Problem[] {
     }
   }
 
-  // Prometheus.
-  if (a.observability.includes('prometheus')) {
-    const file = 'prometheus/prometheus.yml';
-    const parsed = yamlOf(p, file);
-    if (!parsed) add('prometheus.config', file, `${file} is missing`);
-    else if (parsed.ok) {
-      const config = parsed.value as Json;
-      const services = composeServices(p, 'compose.prod.yaml');
-      const targets: string[] = [];
-      for (const job of config?.scrape_configs ?? []) for (const sc of job?.static_configs ?? []) targets.push(...(sc?.targets ?? []).map(String));
-      if (!targets.includes(`web:${port}`)) add('prometheus.config', file, `does not scrape web:${port} (targets: ${targets.join(', ') || 'none'})`);
-      for (const t of targets) {
-        const [host, tport] = t.split(':');
-        if (host === 'web' && Number(tport) !== port) add('prometheus.config', file, `scrapes ${t}, but the app listens on ${port}`);
-        else if (host && host !== 'localhost' && !host.includes('.') && !services.has(host))
-          add('prometheus.config', file, `scrapes ${t}, but ${host} is not a service`);
-      }
-      for (const rule of config?.rule_files ?? []) {
-        const local = `prometheus/${String(rule).replace(/^\/etc\/prometheus\//, '')}`;
-        if (String(rule).includes('*')) continue;
-        if (!p.files.has(local)) add('prometheus.config', file, `rule file ${rule} is not in the project (expected ${local})`);
-        else {
-          const rules = yamlOf(p, local);
-          if (rules?.ok) {
-            for (const g of (rules.value as Json)?.groups ?? []) {
-              for (const r of g?.rules ?? []) {
-                if (!r?.expr || !(r.alert || r.record)) add('prometheus.config', local, `group ${g?.name}: a rule lacks expr or alert/record`);
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-
-  // Grafana.
-  if (a.observability.includes('grafana')) {
-    const services = composeServices(p, 'compose.prod.yaml');
-    const sources = [...p.files.keys()].filter((f) => /^grafana\/provisioning\/datasources\/.*\.ya?ml$/.test(f));
-    if (sources.length === 0) add('grafana.provisioning', 'grafana/provisioning/datasources', 'no datasource is provisioned');
-    const uids = new Set<string>();
-    for (const file of sources) {
-      const parsed = yamlOf(p, file);
-      if (!parsed?.ok) continue;
-      for (const ds of (parsed.value as Json)?.datasources ?? []) {
-        if (ds?.uid) uids.add(String(ds.uid));
-        const host = /^https?:\/\/([^:/]+)/.exec(String(ds?.url ?? ''))?.[1];
-        if (!host) add('grafana.provisioning', file, `datasource ${ds?.name} has no http URL`);
-        else if (!services.has(host)) add('grafana.provisioning', file, `datasource ${ds?.name} points at ${host}, which is not a service`);
-      }
-    }
-    // Dashboard providers read a folder inside the container: a grafana mount must put dashboards there.
-    const prodCompose = yamlOf(p, 'compose.prod.yaml');
-    const mounts: [string, string][] = [];
-    const grafanaVolumes = prodCompose?.ok ? (prodCompose.value as Json)?.services?.grafana?.volumes : undefined;
-    for (const v of Array.isArray(grafanaVolumes) ? grafanaVolumes : []) {
-      const [source, target] = String(v).split(':');
-      if (source?.startsWith('.') && target) mounts.push([source.replace(/^\.\/?/, '').replace(/\/$/, ''), target.replace(/\/$/, '')]);
-    }
-    for (const file of [...p.files.keys()].filter((f) => /^grafana\/provisioning\/dashboards\/.*\.ya?ml$/.test(f))) {
-      const parsed = yamlOf(p, file);
-      if (!parsed?.ok) continue;
-      for (const provider of (parsed.value as Json)?.providers ?? []) {
-        const path = String(provider?.options?.path ?? '').replace(/\/$/, '');
-        const mount = mounts.find(([, target]) => path === target || path.startsWith(`${target}/`));
-        if (!mount) {
-          add('grafana.provisioning', file, `provider ${provider?.name} reads ${path}, which no bind mount of the grafana service provides`);
-          continue;
-        }
-        const local = `${mount[0]}${path.slice(mount[1].length)}`;
-        if (![...p.files.keys()].some((f) => f.startsWith(`${local}/`) && f.endsWith('.json')))
-          add('grafana.provisioning', file, `provider ${provider?.name} reads ${path} (${local} in the project), which holds no dashboard`);
-      }
-    }
-    for (const file of [...p.files.keys()].filter((f) => /^grafana\/dashboards\/.*\.json$/.test(f))) {
-      let dashboard: Json;
-      try {
-        dashboard = JSON.parse(p.files.get(file)!);
-      } catch {
-        continue;
-      }
-      const seen = new Set<string>();
-      const walk = (v: Json): void => {
-        if (Array.isArray(v)) v.forEach(walk);
-        else if (v && typeof v === 'object') {
-          const uid = v.datasource?.uid;
-          if (typeof uid === 'string' && !uid.startsWith('$') && !uid.startsWith('-- ') && !uids.has(uid)) seen.add(uid);
-          Object.values(v).forEach(walk);
-        }
-      };
-      walk(dashboard);
-      for (const uid of seen)
-        add('grafana.provisioning', file, `a panel uses datasource uid "${uid}", which no provisioned datasource has (${[...uids].join(', ') || 'none'})`);
-    }
-  }
+  // Checks a component brings in its kit (Prometheus' scrape config, Grafana's provisioning, …).
+  for (const id of planComponents(a)) for (const problem of kitOf(id).wiring?.(p) ?? []) problems.push(problem);
 
   problems.push(...validateAppEnv(p), ...validateAppPort(p), ...validateDocPorts(p));
   return problems;
