@@ -12,9 +12,7 @@ import { parseEnvFile } from '../render/env-files.js';
 import { render, type RenderedFile } from '../render/render.js';
 import { type CommitOptions, type CommitResult, commitFiles, plannedFile, stateFile } from './commit.js';
 import { presetFor } from './preset-for.js';
-import { CONFIG_KEY, checkTargetFolder, readStoredAnswers, readStoredPreset } from './project-folder.js';
-
-export const CONFIG_FILE_KEY = CONFIG_KEY;
+import { checkTargetFolder, readStoredAnswers, readStoredPreset } from './project-folder.js';
 
 export interface NewRequest {
   /** The folder the command runs in. */
