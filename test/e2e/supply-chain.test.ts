@@ -1,11 +1,13 @@
 // The generated CI and update tooling, judged by the real tools: zizmor (offline) finds nothing in the workflow
 // (every action pinned by commit, no persisted credentials, no cache in a release workflow), and pre-commit
-// accepts the hook configuration. Each is shown rejecting a broken copy.
+// accepts the hook configuration. Each is shown rejecting a broken copy. The shell scripts pass the shellcheck
+// hook exactly as pre-commit runs it: from the project root, with the arguments the configuration gives.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
+import { parse } from 'yaml';
 import * as assert from 'uvu/assert';
 import { type Answers, defaultsFor } from '../../src/answers/options.js';
 import { renderProject, writeProject } from '../support/generate.js';
@@ -59,5 +61,22 @@ test('pre-commit accepts the generated hook configuration, and rejects one witho
   assert.is.not(broken.code, 0, broken.out);
   assert.match(broken.out, /rev/);
 });
+
+interface HookConfig {
+  repos: { hooks: { id: string; args?: string[] }[] }[];
+}
+for (const database of ['postgres', 'mysql', 'sqlite', 'none'] as const) {
+  test(`the shellcheck hook passes the scripts of a ${database} project, run from the project root`, () => {
+    const dir = project({ database });
+    const config = parse(readFileSync(join(dir, '.pre-commit-config.yaml'), 'utf8')) as HookConfig;
+    const hook = config.repos.flatMap((r) => r.hooks).find((h) => h.id === 'shellcheck');
+    assert.ok(hook, 'the configuration has a shellcheck hook');
+    const scripts = readdirSync(join(dir, 'scripts'))
+      .filter((f) => f.endsWith('.sh'))
+      .map((f) => `scripts/${f}`);
+    const r = run(requireTool('shellcheck'), [...(hook.args ?? []), ...scripts], dir);
+    assert.is(r.code, 0, r.out);
+  });
+}
 
 test.run();
