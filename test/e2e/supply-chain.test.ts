@@ -10,11 +10,13 @@ import { test } from 'uvu';
 import { parse } from 'yaml';
 import * as assert from 'uvu/assert';
 import { type Answers, defaultsFor } from '../../src/answers/options.js';
+import { HOOKS } from '../../src/components/pins.js';
 import { renderProject, writeProject } from '../support/generate.js';
 import { requireTool } from '../support/tools/common.js';
 
 const zizmor = () => requireTool('zizmor', { pip: 'zizmor==1.32.0' });
 const preCommit = () => requireTool('pre-commit', { pip: 'pre-commit==4.7.0' });
+const hadolint = () => requireTool('hadolint', { pip: HOOKS.hadolint });
 
 function project(overrides: Partial<Answers>): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'pydocker-supply-')), 'svc');
@@ -78,5 +80,22 @@ for (const database of ['postgres', 'mysql', 'sqlite', 'none'] as const) {
     assert.is(r.code, 0, r.out);
   });
 }
+
+for (const framework of ['fastapi', 'flask', 'django'] as const) {
+  test(`hadolint, as the hook runs it from the project root, passes the ${framework} Dockerfile`, () => {
+    const dir = project({ framework, database: 'mysql' });
+    const r = run(hadolint(), ['Dockerfile'], dir);
+    assert.is(r.code, 0, r.out);
+  });
+}
+
+test('hadolint still fails the generated Dockerfile on a real finding', () => {
+  const dir = project({});
+  const file = join(dir, 'Dockerfile');
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/^USER app$/m, 'USER app\nRUN cd /tmp'));
+  const r = run(hadolint(), ['Dockerfile'], dir);
+  assert.is.not(r.code, 0, r.out);
+  assert.match(r.out, /DL3003/);
+});
 
 test.run();

@@ -17,6 +17,7 @@ export const component: Component = {
       { from: 'project/github/workflows/ci.yml.ejs', to: '.github/workflows/ci.yml' },
       { from: 'project/renovate.json.ejs', to: 'renovate.json' },
       { from: 'project/pre-commit-config.yaml.ejs', to: '.pre-commit-config.yaml' },
+      { from: 'project/hadolint.yaml', to: '.hadolint.yaml' },
       // Helpers the scripts share (compose invocation, readiness wait, deploy state); sourced, not run.
       { from: 'scripts/lib.sh.ejs', to: 'scripts/lib.sh' },
       { from: 'scripts/deploy.sh.ejs', to: 'scripts/deploy.sh', executable: true },
