@@ -292,7 +292,9 @@ breaks('bad TOML', 'syntax.toml', (p) => p.files.set('pyproject.toml', fixture('
 breaks('Python syntax error', 'syntax.python', (p) => p.files.set('app/views_extra.py', fixture('bad.py')), { message: /line 2/ });
 breaks('invalid escape in a Python string', 'syntax.python', (p) => p.files.set('app/patterns.py', fixture('invalid-escape.py')));
 breaks('import nothing provides', 'python.imports', (p) => p.files.set('app/extra.py', 'import httpx_auth\n'), { message: /httpx_auth/ });
-breaks('app imports a dev-only package', 'python.imports', (p) => p.files.set('app/extra.py', 'from pytest import fixture\n'), { message: /requirements-dev/ });
+breaks('app imports a dev-only package', 'python.imports', (p) => p.files.set('app/extra.py', 'from pytest import fixture\n'), {
+  message: /only the development dependencies/,
+});
 const script =
   (name: string, content: string, executable = true) =>
   (p: Project) => {

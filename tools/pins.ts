@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { combinations } from '../src/answers/combinations.js';
 import { PYTHONS } from '../src/answers/options.js';
-import { IMAGES, PY, PYTHON_IMAGES } from '../src/components/pins.js';
+import { IMAGES, PY, PYTHON_IMAGES, UV_VERSION } from '../src/components/pins.js';
 import { COMPONENTS } from '../src/components/registry.js';
 import type { ImagePin } from '../src/components/types.js';
 import { UNION_LOCK } from '../src/lock/uv-lock.js';
 import { plan } from '../src/plan/plan.js';
 import { requireTool } from '../test/support/tools/common.js';
 
-export const UV = { pip: 'uv==0.13.9' };
+export const UV = { pip: `uv==${UV_VERSION}` };
 
 /** Every runtime and development requirement any combination of choices can emit. */
 export function unionRequirements(): { runtime: string[]; dev: string[] } {

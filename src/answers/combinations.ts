@@ -2,8 +2,8 @@
 // a CLI that lists or generates them).
 //
 // The structural choices (framework, database, cache, proxy, observability) are crossed fully: each of them
-// changes which services, files and wiring a project gets. The value-only answers (Python version, port, name,
-// registry) only change values inside files (image tags, a port number, names), so they are crossed pairwise:
+// changes which services, files and wiring a project gets. The value-only answers (Python version, packaging,
+// port, name, registry) only change values inside files (image tags, a port number, names), so they are crossed pairwise:
 // every value of each of them appears together with every value of every structural choice, and with every
 // value of each other value-only answer. That keeps the matrix at one project per structural combination.
 import {
@@ -15,6 +15,7 @@ import {
   DATABASES,
   FRAMEWORKS,
   OBSERVABILITY,
+  PACKAGINGS,
   PROXIES,
   PYTHONS,
   defaultsFor,
@@ -74,6 +75,8 @@ export function combinations(): Answers[] {
             // run through every residue, so every pair appears. The weights differ so that the value-only
             // answers are not locked to each other.
             const python = MATRIX_PYTHONS[(f + d + c + p + o) % MATRIX_PYTHONS.length]!;
+            // The cache's even weight keeps packaging independent of the Python version.
+            const packaging = PACKAGINGS[(f + d + 2 * c + p + o) % PACKAGINGS.length]!;
             const portIndex = f + 2 * d + c + p + o + Math.floor((f + d + c + p + o) / MATRIX_PYTHONS.length);
             const identity = MATRIX_IDENTITIES[(d + c + 2 * p + o + f * 3 + Math.floor(o / 2)) % MATRIX_IDENTITIES.length]!;
             const base: Answers = {
@@ -85,6 +88,7 @@ export function combinations(): Answers[] {
               proxy,
               observability: [...observability],
               python,
+              packaging,
               port: 0,
             };
             // The assigned port and extras, or the next ones the answer rules accept for this combination.
@@ -112,5 +116,5 @@ export function combinations(): Answers[] {
 export function combinationLabel(a: Answers): string {
   const obs = a.observability.length > 0 ? a.observability.join('+') : 'no-obs';
   const extras = a.extras.length > 0 ? `/${a.extras.join('+')}` : '';
-  return `${a.framework}/${a.database}/${a.cache}/${a.proxy}/${obs}${extras}/py${a.python}/${a.port}/${a.name}`;
+  return `${a.framework}/${a.database}/${a.cache}/${a.proxy}/${obs}${extras}/py${a.python}/${a.packaging}/${a.port}/${a.name}`;
 }

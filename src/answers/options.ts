@@ -11,6 +11,7 @@ export const PROXIES: readonly string[] = choicesOf('proxy');
 export const OBSERVABILITY: readonly string[] = choicesOf('observability');
 export const EXTRAS: readonly string[] = choicesOf('extra');
 export const BROKERS: readonly string[] = BROKER_IDS;
+export const PACKAGINGS: readonly string[] = choicesOf('packaging');
 /** The Python lines still supported upstream, the newest bugfix line (the default) first. */
 export const PYTHONS = ['3.14', '3.13', '3.12', '3.11'] as const;
 
@@ -37,6 +38,8 @@ export interface Answers {
   /** Broker of the Celery worker (only used with the worker). */
   broker: Broker;
   python: PythonVersion;
+  /** How the Python dependencies are locked and installed (uv with uv.lock, or pip with hashed requirements). */
+  packaging: string;
   port: number;
   registry: string;
 }
@@ -93,6 +96,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     askWhen: (a) => a.extras.includes('worker'),
   },
   { key: 'python', flag: 'python', kind: 'select', choices: PYTHONS, message: 'Python version of the image', help: 'Python of the Docker image' },
+  {
+    key: 'packaging',
+    flag: 'packaging',
+    kind: 'select',
+    choices: PACKAGINGS,
+    message: 'Dependency locking and install',
+    help: `how dependencies are locked and installed: ${labelled('packaging')}`,
+  },
   { key: 'port', flag: 'port', kind: 'number', message: 'Port the app listens on', help: 'port the app listens on inside its container' },
   {
     key: 'registry',
@@ -117,6 +128,7 @@ export function defaultsFor(folderName: string): Answers {
     extras: [],
     broker: defaultBroker({}),
     python: '3.14',
+    packaging: 'uv',
     port: 8000,
     registry: name,
   };

@@ -17,7 +17,7 @@ export async function fastNew(req: NewRequest & { yes: boolean; printAnswers: bo
     return { done: true };
   }
   if (missing.length > 0 && !req.yes) return { done: false, reason: 'answers to ask', missing };
-  const { answers, files } = buildProject(ctx, proposed);
+  const { answers, files, notes } = buildProject(ctx, proposed);
   try {
     await writeProject(ctx, answers, files, { force: req.force, dryRun: req.dryRun, log: (l) => console.log(l) });
   } catch (err) {
@@ -25,6 +25,6 @@ export async function fastNew(req: NewRequest & { yes: boolean; printAnswers: bo
     if (err instanceof ConflictError && req.interactive) return { done: false, reason: 'changed files to ask about' };
     throw err;
   }
-  console.log(req.dryRun ? '\nDry run: nothing was written.' : doneMessage(answers));
+  console.log(req.dryRun ? '\nDry run: nothing was written.' : doneMessage(answers, notes));
   return { done: true };
 }

@@ -10,14 +10,21 @@ export type ChoiceSlot = Exclude<Slot, 'core' | 'support'>;
 /** The answer each choice slot fills, and whether it takes one value (`none` allowed when optional) or a set. */
 export const CHOICE_SLOTS: Record<
   ChoiceSlot,
-  { key: 'framework' | 'database' | 'cache' | 'proxy' | 'observability' | 'extras'; multi: boolean; optional: boolean }
+  {
+    key: 'framework' | 'database' | 'cache' | 'proxy' | 'observability' | 'extras' | 'packaging';
+    multi: boolean;
+    optional: boolean;
+    /** Whether `pydocker add` can fill it later (a project keeps its framework and its packaging). */
+    addable: boolean;
+  }
 > = {
-  framework: { key: 'framework', multi: false, optional: false },
-  database: { key: 'database', multi: false, optional: true },
-  cache: { key: 'cache', multi: false, optional: true },
-  proxy: { key: 'proxy', multi: false, optional: true },
-  observability: { key: 'observability', multi: true, optional: true },
-  extra: { key: 'extras', multi: true, optional: true },
+  framework: { key: 'framework', multi: false, optional: false, addable: false },
+  database: { key: 'database', multi: false, optional: true, addable: true },
+  cache: { key: 'cache', multi: false, optional: true, addable: true },
+  proxy: { key: 'proxy', multi: false, optional: true, addable: true },
+  observability: { key: 'observability', multi: true, optional: true, addable: true },
+  extra: { key: 'extras', multi: true, optional: true, addable: true },
+  packaging: { key: 'packaging', multi: false, optional: false, addable: false },
 };
 
 const inSlot = (slot: Slot) => COMPONENTS.filter((c) => c.slot === slot).map((c) => c.id);

@@ -37,7 +37,15 @@ export const PY = {
   httpx2: 'httpx2==2.16.2',
   ruff: 'ruff==0.17.6',
   mypy: 'mypy==2.4.1',
+  // `make lock` of projects that install with pip (pip-compile with hashes).
+  pipTools: 'pip-tools==7.6.2',
 } as const;
+
+/**
+ * uv: the version that resolved the shipped lock (src/lock/union.uv.lock) is the one projects build, check and
+ * re-lock with (image stage, CI, pre-commit), so the lock format never changes under a project.
+ */
+export const UV_VERSION = '0.13.9';
 
 /**
  * Every image line the generated project pins, with the day its vendor stops supporting it (`eol`, ISO date)
@@ -69,6 +77,13 @@ export const IMAGES = {
     source: 'rabbitmq.com release policy',
     note: 'the newest minor gets community support until the next',
   },
+  uv: {
+    ref: `ghcr.io/astral-sh/uv:${UV_VERSION}`,
+    line: 'uv',
+    eol: 'none',
+    source: 'astral-sh/uv releases',
+    note: 'pre-1.0, frequent releases; only its binary is copied into the build stage',
+  },
   adminer: { ref: 'adminer:5.5.1-standalone', line: 'Adminer 5', eol: 'none', source: 'adminer.org', note: 'development only; one maintained line' },
 } as const satisfies Record<string, ImagePin>;
 
@@ -99,6 +114,7 @@ export function eolProblems(pins: readonly ImagePin[], today: string): string[] 
 export const ACTIONS = {
   checkout: { repo: 'actions/checkout', commit: '3d3c42e5aac5ba805825da76410c181273ba90b1', tag: 'v7.0.1' },
   setupPython: { repo: 'actions/setup-python', commit: '5fda3b95a4ea91299a34e894583c3862153e4b97', tag: 'v7.0.0' },
+  setupUv: { repo: 'astral-sh/setup-uv', commit: '20cfd1bf945f4377ade1205e4dbc17946fc9a30d', tag: 'v10.0.1' },
   setupBuildx: { repo: 'docker/setup-buildx-action', commit: '37fe631027851001ddb9b187196cc803df7f5f0e', tag: 'v4.3.0' },
   buildPush: { repo: 'docker/build-push-action', commit: '53b7df96c91f9c12dcc8a07bcb9ccacbed38856a', tag: 'v7.3.0' },
   uploadArtifact: { repo: 'actions/upload-artifact', commit: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f', tag: 'v7.0.0' },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Component, Slot } from './types.js';
 
-const SLOT_ORDER: Slot[] = ['core', 'framework', 'support', 'database', 'cache', 'proxy', 'observability', 'extra'];
+const SLOT_ORDER: Slot[] = ['core', 'framework', 'support', 'database', 'cache', 'proxy', 'observability', 'extra', 'packaging'];
 
 /**
  * Every folder here with a `component` module is a component: adding a choice is adding its folder. They are

@@ -5,9 +5,9 @@ import type { Answers } from '../answers/options.js';
 /**
  * Where a component sits: `core` is in every project, `support` only when another component implies it (an
  * ORM), the others are the choices a person makes (one framework; at most one database, cache and proxy; any
- * set of observability and extras).
+ * set of observability and extras; one way of installing the Python dependencies).
  */
-export type Slot = 'core' | 'support' | 'framework' | 'database' | 'cache' | 'proxy' | 'observability' | 'extra';
+export type Slot = 'core' | 'support' | 'framework' | 'database' | 'cache' | 'proxy' | 'observability' | 'extra' | 'packaging';
 
 /**
  * What a component is, for the shared files and the rules of other components: shared templates test these
@@ -190,6 +190,12 @@ export interface ReadinessCheck {
   module: string;
 }
 
+/** A file built from the plan's data rather than from a template (a lock file). */
+export interface DerivedFile {
+  to: string;
+  build(input: { name: string; requirements: string[]; devRequirements: string[] }): string;
+}
+
 export interface Contribution {
   appProcesses?: Record<string, AppProcess>;
   services?: { dev?: Record<string, ComposeService>; prod?: Record<string, ComposeService> };
@@ -217,6 +223,13 @@ export interface Contribution {
   typing?: { untypedModules?: string[]; untypedCalls?: string[]; overrides?: string };
   /** Text a shared template includes by name, rendered from this component's own templates. */
   partials?: Record<string, PartialSpec>;
+  /** Files built from data (the lock of the dependencies). */
+  derivedFiles?: DerivedFile[];
+  /**
+   * The files that define the Python dependencies: the image build needs them (.dockerignore lets them in) and a
+   * change to one rebuilds the development image (compose watch).
+   */
+  dependencyFiles?: string[];
 }
 
 export interface AddHelpers {

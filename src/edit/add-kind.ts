@@ -5,7 +5,7 @@ import type { Answers } from '../answers/options.js';
 import { BROKER_IDS, CHOICE_SLOTS, type ChoiceSlot, choicesOf, missingRequirements } from '../components/choices.js';
 import { COMPONENTS, componentById } from '../components/registry.js';
 
-const SLOTS = Object.keys(CHOICE_SLOTS).filter((s) => s !== 'framework') as ChoiceSlot[];
+const SLOTS = (Object.keys(CHOICE_SLOTS) as ChoiceSlot[]).filter((s) => CHOICE_SLOTS[s].addable);
 
 export const ADDABLE_KINDS: readonly string[] = SLOTS.flatMap((s) => choicesOf(s).filter((id) => id !== 'none'));
 

@@ -8,17 +8,21 @@ import { parse } from 'smol-toml';
 
 export const UNION_LOCK = fileURLToPath(new URL('../../src/lock/union.uv.lock', import.meta.url));
 
-interface Dep {
+export interface Dep {
   name: string;
   extra?: string[];
+  marker?: string;
 }
-interface LockedPackage {
+export interface LockedPackage {
   name: string;
+  version: string;
   dependencies?: Dep[];
   'optional-dependencies'?: Record<string, Dep[]>;
+  sdist?: { hash: string };
+  wheels?: { hash: string }[];
 }
 
-interface Resolution {
+export interface Resolution {
   header: string;
   /** Each package's `[[package]]` block, verbatim, by name. */
   blocks: Map<string, string>;
@@ -27,7 +31,7 @@ interface Resolution {
 
 let cached: Resolution | undefined;
 
-function resolution(): Resolution {
+export function resolution(): Resolution {
   if (cached) return cached;
   const text = readFileSync(UNION_LOCK, 'utf8');
   const [header, ...rest] = text.split('\n[[package]]\n');
@@ -54,6 +58,16 @@ export function parseRequirement(pin: string): { name: string; extras: string[];
 }
 
 export const normalise = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/**
+ * Pins outside the shipped resolution (a team preset's own requirements): no lock can be written for them
+ * offline. Locks leave them out, so the project's lock is stale until `make lock` (with the network) adds them:
+ * `uv sync --locked` and `pip install --require-hashes` refuse to build before that, nothing floats.
+ */
+export function unresolved(requirements: string[]): string[] {
+  const { packages } = resolution();
+  return requirements.filter((r) => !packages.has(parseRequirement(r).name));
+}
 
 /** Every locked package the requirements reach (their extras' dependencies included), sorted. */
 export function closure(requirements: string[]): string[] {
@@ -108,8 +122,11 @@ function metaLine(r: { name: string; extras: string[]; specifier: string }): str
 }
 
 /** The uv.lock of a project (a virtual one: its code is not installed as a package) with these pins. */
-export function uvLock(projectName: string, requirements: string[], devRequirements: string[]): string {
+export function uvLock(projectName: string, allRequirements: string[], allDevRequirements: string[]): string {
   const { header, blocks } = resolution();
+  const pending = new Set(unresolved([...allRequirements, ...allDevRequirements]));
+  const requirements = allRequirements.filter((r) => !pending.has(r));
+  const devRequirements = allDevRequirements.filter((r) => !pending.has(r));
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   const runtime = requirements.map(parseRequirement).sort(byName);
   const dev = devRequirements.map(parseRequirement).sort(byName);

@@ -48,7 +48,7 @@ function withoutEmpty(service: ComposeService): ComposeService {
   return Object.fromEntries(Object.entries(service).filter(([, v]) => !(v && typeof v === 'object' && Object.keys(v).length === 0)));
 }
 
-function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[], mode: Mode): Record<string, ComposeService> {
+function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[], mode: Mode, dependencyFiles: string[]): Record<string, ComposeService> {
   const migrate = serve.migrateCommand !== undefined;
   const environment = mergeEnv(contributions, mode);
   const services: Record<string, ComposeService> = {};
@@ -80,11 +80,7 @@ function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[]
           depends_on: dependsOn(contributions, migrate),
           healthcheck: healthcheck(mode),
           develop: {
-            watch: [
-              { action: 'sync', path: './app', target: '/app/app' },
-              { action: 'rebuild', path: './requirements.txt' },
-              { action: 'rebuild', path: './requirements-dev.txt' },
-            ],
+            watch: [{ action: 'sync', path: './app', target: '/app/app' }, ...dependencyFiles.map((f) => ({ action: 'rebuild', path: `./${f}` }))],
           },
         }
       : {
@@ -139,8 +135,8 @@ function sqliteVolume(contributions: Contribution[]): string[] {
   return contributions.flatMap((c) => (c.volumes?.dev?.includes('sqlite-data') ? ['sqlite-data:/data'] : []));
 }
 
-export function buildCompose(a: Answers, serve: ServeSpec, contributions: Contribution[], mode: Mode): ComposeModel {
-  const services: Record<string, ComposeService> = appServices(a, serve, contributions, mode);
+export function buildCompose(a: Answers, serve: ServeSpec, contributions: Contribution[], mode: Mode, dependencyFiles: string[]): ComposeModel {
+  const services: Record<string, ComposeService> = appServices(a, serve, contributions, mode, dependencyFiles);
   const volumes: Record<string, Record<string, unknown>> = {};
   for (const c of contributions) {
     for (const [name, service] of Object.entries(c.services?.[mode] ?? {})) services[name] = service;

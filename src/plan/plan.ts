@@ -52,7 +52,8 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
 
   const all = <K extends keyof Contribution>(key: K) => contributions.flatMap((c) => (c[key] as unknown[] | undefined) ?? []) as NonNullable<Contribution[K]>;
 
-  const dev = buildCompose(answers, serve, contributions, 'dev');
+  const dependencyFiles = unique(all('dependencyFiles'));
+  const dev = buildCompose(answers, serve, contributions, 'dev', dependencyFiles);
   const clashes = hostPortClashes(dev.services);
   if (clashes.length > 0) throw new AnswerError(clashes);
 
@@ -69,7 +70,7 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
     components: chosen.map((c) => c.id),
     compose: {
       dev,
-      prod: buildCompose(answers, serve, contributions, 'prod'),
+      prod: buildCompose(answers, serve, contributions, 'prod', dependencyFiles),
     },
     env: mergeEnvVars(contributions),
     requirements: unique(all('requirements')).sort(),
@@ -88,6 +89,8 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
         ...(f.locals ? { locals: f.locals } : {}),
       })),
     ),
+    derivedFiles: all('derivedFiles'),
+    dependencyFiles,
     capabilities: [...capabilities],
     docs: contributions.flatMap((c) => (c.docs ? [c.docs] : [])),
     names: Object.fromEntries(

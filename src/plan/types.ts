@@ -1,5 +1,5 @@
 import type { Answers } from '../answers/options.js';
-import type { BackupFacet, Capability, ComposeService, DocsFacet, EnvVar, ServeSpec, SettingFacet } from '../components/types.js';
+import type { BackupFacet, Capability, ComposeService, DerivedFile, DocsFacet, EnvVar, ServeSpec, SettingFacet } from '../components/types.js';
 import type { PresetValues } from '../preset/load.js';
 
 export interface ComposeModel {
@@ -46,6 +46,10 @@ export interface StackPlan {
   readinessChecks: { name: string; module: string }[];
   serve: ServeSpec;
   files: PlannedFile[];
+  /** Files built from data (lock files), by the packaging component. */
+  derivedFiles: DerivedFile[];
+  /** The files that define the Python dependencies (the image build reads them; a change rebuilds). */
+  dependencyFiles: string[];
   /** Capabilities of the chosen components: what shared templates test instead of component ids. */
   capabilities: Capability[];
   /** What each component says for the README, in registry order. */

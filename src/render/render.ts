@@ -85,10 +85,6 @@ function overlayAdditions(overlay: string): PlannedFile[] {
   return out.sort((a, b) => a.template.localeCompare(b.template));
 }
 
-function requirementsText(title: string, pins: string[]): string {
-  return `# ${title}: exact pins, installed by the Dockerfile and CI.\n${pins.join('\n')}\n`;
-}
-
 export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFile[] {
   const ctx = templateContext(plan, (name, c) =>
     plan.partials
@@ -136,8 +132,10 @@ export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFi
         `Production stack for ${a.name}: deployed by scripts/deploy.sh with --env-file .env.prod.\nOnly the proxy is published; IMAGE and TAG select the image to run.`,
       ),
     },
-    { path: 'requirements.txt', content: requirementsText('Runtime dependencies', plan.requirements) },
-    { path: 'requirements-dev.txt', content: `-r requirements.txt\n${requirementsText('Development and CI tools', plan.devRequirements)}` },
+    ...plan.derivedFiles.map((d) => ({
+      path: d.to,
+      content: d.build({ name: a.name, requirements: plan.requirements, devRequirements: plan.devRequirements }),
+    })),
   );
   for (const [path, content] of Object.entries(envFiles(a.name, plan.env, options.secret ?? randomSecret, options.existingEnv))) {
     files.push({ path, content, ...(path === '.env' ? { secret: true } : {}) });
@@ -148,7 +146,7 @@ export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFi
     if (seen.has(f.path)) {
       throw new TemplateError(
         f.path,
-        new Error(`${f.path} is written twice; a preset overlay cannot add a file the generator builds from data (compose files, env files, requirements)`),
+        new Error(`${f.path} is written twice; a preset overlay cannot add a file the generator builds from data (compose files, env files, lock files)`),
       );
     }
     seen.add(f.path);

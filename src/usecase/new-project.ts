@@ -5,7 +5,9 @@ import { basename, resolve } from 'node:path';
 import { UsageError } from '../answers/errors.js';
 import { type Answers, type AnswerKey, OPTIONS } from '../answers/options.js';
 import { type Resolution, finalizeAnswers, resolveAnswers } from '../answers/resolve.js';
+import { unresolved } from '../lock/uv-lock.js';
 import { plan } from '../plan/plan.js';
+import type { StackPlan } from '../plan/types.js';
 import { readAnswersFile } from '../preset/answers-file.js';
 import type { Preset } from '../preset/load.js';
 import { parseEnvFile } from '../render/env-files.js';
@@ -74,14 +76,24 @@ export async function prepareNew(req: NewRequest): Promise<NewContext> {
 }
 
 /** Final answers to the files of the project (secrets already in its .env are kept). */
-export function buildProject(ctx: NewContext, answers: Answers): { answers: Answers; files: RenderedFile[] } {
+export function buildProject(ctx: NewContext, answers: Answers): { answers: Answers; files: RenderedFile[]; notes: string[] } {
   const final = finalizeAnswers(answers);
   const envPath = resolve(ctx.target, '.env');
   const existingEnv = existsSync(envPath) ? parseEnvFile(readFileSync(envPath, 'utf8')) : {};
   const p = ctx.preset;
   const stackPlan = plan(final, p ? { name: p.name, version: p.version, values: p.values } : undefined);
   const files = render(stackPlan, { existingEnv, ...(p?.templatesDir ? { overlay: p.templatesDir } : {}) });
-  return { answers: final, files };
+  return { answers: final, files, notes: lockNotes(stackPlan) };
+}
+
+/** What the person must do before the first build: lock what the generator could not lock offline. */
+export function lockNotes(p: StackPlan): string[] {
+  const pending = unresolved([...p.requirements, ...p.devRequirements]);
+  if (pending.length === 0) return [];
+  return [
+    `Not locked yet: ${pending.join(', ')} (from the preset) ${pending.length === 1 ? 'is' : 'are'} outside the resolution this generator ships, ` +
+      'so the lock leaves them out and builds refuse to start until you run `make lock` (it needs the network) and commit the result.',
+  ];
 }
 
 /** Writes the project (re-runs compare with what is there), `.yo-rc.json` last. */
@@ -91,7 +103,7 @@ export function writeProject(ctx: NewContext, answers: Answers, files: RenderedF
 
 /** What .yo-rc.json stores for the project, under the generator's key. */
 export function projectState(answers: Answers, preset: Preset | undefined): Record<string, unknown> {
-  return { answers, ...(preset ? { preset: { name: preset.name, version: preset.version, source: preset.source } } : {}), version: 1 };
+  return { answers, ...(preset ? { preset: { name: preset.name, version: preset.version, source: preset.source } } : {}), version: 2 };
 }
 
 export function missingAnswersError(missing: AnswerKey[]): UsageError {
@@ -101,8 +113,9 @@ export function missingAnswersError(missing: AnswerKey[]): UsageError {
   );
 }
 
-export function doneMessage(a: Answers): string {
+export function doneMessage(a: Answers, notes: string[] = []): string {
   return (
+    notes.map((n) => `\n${n}`).join('') +
     `\n${a.name} is ready (${a.framework}, ${a.database} database, ${a.cache} cache, ${a.proxy} proxy).\n` +
     'Next: cd into it and run `docker compose up --watch`; README.md explains dev, tests, deploy and rollback.'
   );

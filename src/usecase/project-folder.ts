@@ -45,7 +45,10 @@ export function readStoredAnswers(dir: string): Record<string, unknown> | undefi
   if (answers !== undefined && (typeof answers !== 'object' || answers === null || Array.isArray(answers))) {
     throw new UsageError(`${file}: "${CONFIG_KEY}.answers" must be an object; fix or delete it, then run again`);
   }
-  return (answers as Record<string, unknown> | undefined) ?? {};
+  const stored = (answers as Record<string, unknown> | undefined) ?? {};
+  // Projects made before the packaging choice (state version 1) install with pip from requirements files.
+  if (Object.keys(stored).length > 0 && stored.packaging === undefined) return { ...stored, packaging: 'pip' };
+  return stored;
 }
 
 /** Refuses a folder that holds someone's files but is not a pydocker project, unless forced. */

@@ -31,6 +31,7 @@ const run = (cmd: string, args: string[], cwd: string) => {
 for (const [name, answers] of [
   ['default stack', {}],
   ['django, mysql, no cache, no proxy', { framework: 'django', database: 'mysql', cache: 'none', proxy: 'none' }],
+  ['flask with pip', { framework: 'flask', packaging: 'pip' }],
 ] as const) {
   test(`zizmor --offline: no findings in the CI of the ${name}`, () => {
     const dir = project(answers);
@@ -82,11 +83,13 @@ for (const database of ['postgres', 'mysql', 'sqlite', 'none'] as const) {
 }
 
 for (const framework of ['fastapi', 'flask', 'django'] as const) {
-  test(`hadolint, as the hook runs it from the project root, passes the ${framework} Dockerfile`, () => {
-    const dir = project({ framework, database: 'mysql' });
-    const r = run(hadolint(), ['Dockerfile'], dir);
-    assert.is(r.code, 0, r.out);
-  });
+  for (const packaging of ['uv', 'pip'] as const) {
+    test(`hadolint, as the hook runs it from the project root, passes the ${framework} Dockerfile (${packaging})`, () => {
+      const dir = project({ framework, database: 'mysql', packaging });
+      const r = run(hadolint(), ['Dockerfile'], dir);
+      assert.is(r.code, 0, r.out);
+    });
+  }
 }
 
 test('hadolint still fails the generated Dockerfile on a real finding', () => {

@@ -10,7 +10,21 @@ import { plan } from '../../src/plan/plan.js';
 import { render } from '../../src/render/render.js';
 
 export const GOLDEN_FILE = fileURLToPath(new URL('./renders.json', import.meta.url));
-const KEYS = ['name', 'description', 'framework', 'database', 'cache', 'proxy', 'observability', 'extras', 'broker', 'python', 'port', 'registry'] as const;
+const KEYS = [
+  'name',
+  'description',
+  'framework',
+  'database',
+  'cache',
+  'proxy',
+  'observability',
+  'extras',
+  'broker',
+  'python',
+  'port',
+  'registry',
+  'packaging',
+] as const;
 
 type Row = (string | number)[];
 export interface Golden {

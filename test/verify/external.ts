@@ -1,6 +1,7 @@
 // Checks that run real tools (python3, bash) over many projects at once: each distinct file is checked once,
 // in one python3 process for all Python files, so the whole matrix costs about one interpreter start.
 import { spawnSync } from 'node:child_process';
+import { parse as parseToml } from 'smol-toml';
 import type { CheckId } from './checks.js';
 import type { Problem, Project } from './project.js';
 import { isShellScript } from './syntax.js';
@@ -57,6 +58,29 @@ export function requirementNames(text: string, files: Map<string, string>, seen 
     if (m) names.push(m[1]!.toLowerCase().replace(/[_.]+/g, '-'));
   }
   return names;
+}
+
+/**
+ * The direct dependencies a project installs in its image (`runtime`) and for its tests and tools (`dev`, the
+ * runtime ones included): pyproject.toml's dependencies and `dev` group for uv projects, requirements.in and
+ * requirements-dev.in for pip projects.
+ */
+export function declaredRequirements(files: Map<string, string>): { runtime: string[]; dev: string[] } {
+  const pyproject = files.get('pyproject.toml');
+  if (files.has('uv.lock') && pyproject) {
+    let t: { project?: { dependencies?: string[] }; 'dependency-groups'?: { dev?: string[] } };
+    try {
+      t = parseToml(pyproject) as typeof t;
+    } catch {
+      return { runtime: [], dev: [] }; // syntax.toml reports it
+    }
+    const runtime = requirementNames((t.project?.dependencies ?? []).join('\n'), files);
+    return { runtime, dev: [...runtime, ...requirementNames((t['dependency-groups']?.dev ?? []).join('\n'), files)] };
+  }
+  return {
+    runtime: requirementNames(files.get('requirements.in') ?? '', files),
+    dev: requirementNames(files.get('requirements-dev.in') ?? '', files),
+  };
 }
 
 const PYTHON_SCRIPT = `
@@ -140,8 +164,9 @@ export class BatchChecks {
   /** Adds a project under a key (e.g. its combination label). */
   add(key: string, p: Project): void {
     const provided = (names: string[]) => new Set(names.flatMap((n) => DISTRIBUTION_MODULES[n] ?? [n.replace(/-/g, '_')]));
-    const runtime = provided(requirementNames(p.files.get('requirements.txt') ?? '', p.files));
-    const dev = provided(requirementNames(p.files.get('requirements-dev.txt') ?? '', p.files));
+    const declared = declaredRequirements(p.files);
+    const runtime = provided(declared.runtime);
+    const dev = provided(declared.dev);
     const local = new Set<string>();
     for (const f of p.files.keys()) {
       if (!f.endsWith('.py')) continue;
@@ -187,7 +212,7 @@ export class BatchChecks {
         for (const [name, optional, line] of r.imports) {
           if (optional || std.has(name) || ctx.local.has(name) || ctx.runtime.has(name) || name === '__future__') continue;
           if (testCode && ctx.dev.has(name)) continue;
-          const where = !testCode && ctx.dev.has(name) ? ' (only requirements-dev.txt provides it, which the image does not install)' : '';
+          const where = !testCode && ctx.dev.has(name) ? ' (only the development dependencies provide it, which the image does not install)' : '';
           report(ref, 'python.imports', `line ${line}: imports ${name}, which no requirement provides${where}`);
         }
       }

@@ -15,6 +15,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   private ctx!: NewContext;
   private answers!: Answers;
   private files: RenderedFile[] = [];
+  private notes: string[] = [];
 
   constructor(args: string[], opts: AppOptions) {
     super(args, opts, { customInstallTask: true });
@@ -57,7 +58,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       this.answers = answers;
       return;
     }
-    ({ answers: this.answers, files: this.files } = buildProject(this.ctx, answers));
+    ({ answers: this.answers, files: this.files, notes: this.notes } = buildProject(this.ctx, answers));
   }
 
   private get dryRun(): boolean {
@@ -81,6 +82,6 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   end(): void {
-    if (!this.options.printAnswers) this.log(this.dryRun ? 'Dry run: nothing was written.' : doneMessage(this.answers));
+    if (!this.options.printAnswers) this.log(this.dryRun ? 'Dry run: nothing was written.' : doneMessage(this.answers, this.notes));
   }
 }

@@ -1,28 +1,29 @@
 // Which stacks the live tier runs: the default stack (every check), the full-featured stack of each framework
 // (every observability option), and enough others that every pair of framework × database × cache × proxy
-// values appears in at least one of them (a pairwise covering set, seeded with the stacks above).
-import { CACHES, DATABASES, FRAMEWORKS, OBSERVABILITY, PROXIES, type Observability } from '../../../src/answers/options.js';
+// values appears in at least one of them, each way of installing the dependencies (uv, pip) too (a pairwise
+// covering set, seeded with the stacks above).
+import { CACHES, DATABASES, FRAMEWORKS, OBSERVABILITY, PACKAGINGS, PROXIES, type Observability } from '../../../src/answers/options.js';
 import { defaultsFor } from '../../../src/answers/options.js';
 import { coveringSet, uncoveredPairs, type Factors, type Row } from './combos.js';
 import type { Combination } from './run.js';
 
-export const FACTORS: Factors = { framework: FRAMEWORKS, database: DATABASES, cache: CACHES, proxy: PROXIES };
+export const FACTORS: Factors = { framework: FRAMEWORKS, database: DATABASES, cache: CACHES, proxy: PROXIES, packaging: PACKAGINGS };
 
 const FULL_OBSERVABILITY: Observability[] = [...OBSERVABILITY];
 /** Full-featured stacks: every observability option, and a database, cache and proxy each (varied). */
 const FULL: Row[] = [
-  { framework: 'fastapi', database: 'postgres', cache: 'redis', proxy: 'nginx' },
-  { framework: 'flask', database: 'mysql', cache: 'memcached', proxy: 'caddy' },
-  { framework: 'django', database: 'mariadb', cache: 'redis', proxy: 'nginx' },
+  { framework: 'fastapi', database: 'postgres', cache: 'redis', proxy: 'nginx', packaging: 'uv' },
+  { framework: 'flask', database: 'mysql', cache: 'memcached', proxy: 'caddy', packaging: 'pip' },
+  { framework: 'django', database: 'mariadb', cache: 'redis', proxy: 'nginx', packaging: 'uv' },
 ];
 
 function idOf(r: Row, suffix = ''): string {
-  return `${r.framework}-${r.database}-${r.cache}-${r.proxy}${suffix}`;
+  return `${r.framework}-${r.database}-${r.cache}-${r.proxy}${r.packaging === 'pip' ? '-pip' : ''}${suffix}`;
 }
 
 export function liveMatrix(): Combination[] {
   const d = defaultsFor('e2e');
-  const defaultRow: Row = { framework: d.framework, database: d.database, cache: d.cache, proxy: d.proxy };
+  const defaultRow: Row = { framework: d.framework, database: d.database, cache: d.cache, proxy: d.proxy, packaging: d.packaging };
   const rows = coveringSet(FACTORS, [defaultRow, ...FULL]);
   if (uncoveredPairs(FACTORS, rows).length) throw new Error('internal: the covering set misses pairs');
   const out: Combination[] = [];
@@ -36,6 +37,7 @@ export function liveMatrix(): Combination[] {
         database: r.database as Combination['answers']['database'],
         cache: r.cache as Combination['answers']['cache'],
         proxy: r.proxy as Combination['answers']['proxy'],
+        packaging: r.packaging!,
         observability: isFull ? FULL_OBSERVABILITY : d.observability,
       },
       roles: isDefault ? ['default', 'pairwise'] : isFull ? ['full', 'pairwise'] : ['pairwise'],
@@ -47,14 +49,14 @@ export function liveMatrix(): Combination[] {
   out.push(
     {
       id: 'fastapi-postgres-redis-nginx-added',
-      answers: { framework: 'fastapi', database: 'postgres', cache: 'redis', proxy: 'nginx', observability: d.observability },
+      answers: { framework: 'fastapi', database: 'postgres', cache: 'redis', proxy: 'nginx', packaging: 'uv', observability: d.observability },
       roles: ['add'],
       all: false,
       madeBy: { add: ['redis'] },
     },
     {
       id: 'flask-postgres-redis-caddy-preset',
-      answers: { framework: 'flask', database: 'postgres', cache: 'redis', proxy: 'caddy', observability: d.observability },
+      answers: { framework: 'flask', database: 'postgres', cache: 'redis', proxy: 'caddy', packaging: 'pip', observability: d.observability },
       roles: ['preset'],
       all: false,
       madeBy: { preset: true },

@@ -30,7 +30,7 @@ import { type Venv, quietPip, runPytest, runRuff } from './venv.js';
 
 export interface Combination {
   id: string;
-  answers: Pick<Answers, 'framework' | 'database' | 'cache' | 'proxy' | 'observability'>;
+  answers: Pick<Answers, 'framework' | 'database' | 'cache' | 'proxy' | 'packaging' | 'observability'>;
   /** Why it is in the set: default, pairwise, full. */
   roles: string[];
   /** Every check (the default stack): Prometheus, nginx in production mode, readiness timeout, graceful stop. */

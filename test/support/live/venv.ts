@@ -1,14 +1,17 @@
-// Python virtual environments for generated projects: Python 3.11 (the oldest the projects support) with the
-// project's requirements-dev.txt (which includes requirements.txt) installed from PyPI at their pins, or, for
-// the benchmark, requirements.txt alone with bytecode compiled at install (what the production image has).
-// Cached under .tmp/venvs/<sha of the Python version and both requirements files>, so projects that share
-// requirements share a venv, and a second run installs nothing. Wheels are kept in .tmp/wheelhouse: a new
-// venv whose packages are all there installs without the network in seconds.
+// Python virtual environments for generated projects: Python 3.11 (the oldest the projects support) with exactly
+// what the project locks, installed the way its Makefile and CI install it: `uv sync --locked` for uv projects,
+// `pip install --require-hashes --no-deps` of the hashed requirements files for pip projects. `dev` is the whole
+// lock (tests and tools too); `runtime`, for the benchmark, the production set with bytecode compiled at install
+// (what the image's builder stage does). Cached under .tmp/venvs/<sha of the Python version and the lock files>,
+// so projects that share a lock share a venv, and a second run installs nothing; uv's and pip's download caches
+// (.tmp/uv-cache, .tmp/pip-cache) make a new venv of known packages quick.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { VENVS, WHEELHOUSE, ensureDir } from './paths.js';
+import { TMP, VENVS, ensureDir } from './paths.js';
+import { UV } from '../../../tools/pins.js';
+import { requireTool } from '../tools/common.js';
 import { isAlive, runCommand, sleep } from './proc.js';
 
 /** Which requirements: `dev` (tests and tools too) or `runtime` (the image's). */
@@ -54,13 +57,19 @@ export function baseEnv(): NodeJS.ProcessEnv {
   };
 }
 
-const FILES: Record<RequirementSet, string[]> = { dev: ['requirements.txt', 'requirements-dev.txt'], runtime: ['requirements.txt'] };
+/** How the project installs its dependencies: uv when it has a uv.lock, else pip. */
+const packagingOf = (projectDir: string): 'uv' | 'pip' => (existsSync(join(projectDir, 'uv.lock')) ? 'uv' : 'pip');
+
+const FILES: Record<'uv' | 'pip', Record<RequirementSet, string[]>> = {
+  uv: { dev: ['pyproject.toml', 'uv.lock'], runtime: ['pyproject.toml', 'uv.lock'] },
+  pip: { dev: ['requirements-dev.txt'], runtime: ['requirements.txt'] },
+};
 
 function requirementsText(projectDir: string, set: RequirementSet): string {
   const read = (f: string) => (existsSync(join(projectDir, f)) ? readFileSync(join(projectDir, f), 'utf8') : '');
-  const text = FILES[set].map((f) => `${f}\n${read(f)}`).join('\n');
-  // The dev key stays what it always was, so existing caches are reused.
-  return set === 'dev' ? text : `${text}\n(runtime only, compiled)`;
+  const packaging = packagingOf(projectDir);
+  const text = FILES[packaging][set].map((f) => `${f}\n${read(f)}`).join('\n');
+  return `${packaging} ${set}\n${text}`;
 }
 
 export async function venvKey(projectDir: string, set: RequirementSet = 'dev'): Promise<string> {
@@ -136,34 +145,47 @@ async function buildVenv(projectDir: string, key: string, set: RequirementSet): 
 
 async function buildLocked(projectDir: string, key: string, set: RequirementSet, dir: string, marker: string, started: number): Promise<Venv> {
   rmSync(dir, { recursive: true, force: true });
-  ensureDir(WHEELHOUSE);
   const py = await python();
   const env = baseEnv();
   const mk = await runCommand(py.path, ['-m', 'venv', dir], { env, timeoutMs: 120_000 });
   if (mk.code !== 0) throw new Error(`python -m venv failed:\n${mk.output}`);
-  const pip = join(dir, 'bin', 'pip');
-  const requirements = join(projectDir, FILES[set].at(-1)!);
-  // dev: --no-compile, bytecode is written on first import instead (much faster for large packages like mypy);
-  // runtime: compiled at install, as the image's builder stage does.
-  const compile = set === 'dev' ? ['--no-compile'] : [];
-  const install = () =>
-    runCommand(pip, ['install', ...PIP_QUIET, ...compile, '--no-index', '--find-links', WHEELHOUSE, '-r', requirements], {
-      cwd: projectDir,
-      env,
-      timeoutMs: 300_000,
-    });
-  let r = await install();
-  if (r.code !== 0) {
-    // Something is not in the wheelhouse yet: fetch (and build, for sdists) what is missing from PyPI.
-    const wheel = await runCommand(pip, ['wheel', ...PIP_QUIET, '--wheel-dir', WHEELHOUSE, '--find-links', WHEELHOUSE, '-r', requirements], {
-      cwd: projectDir,
-      env,
-      timeoutMs: 900_000,
-    });
-    if (wheel.code !== 0) throw new Error(`pip wheel -r ${FILES[set].at(-1)} failed:\n${quietPip(wheel.output)}`);
-    r = await install();
-    if (r.code !== 0) throw new Error(`pip install -r ${FILES[set].at(-1)} failed:\n${quietPip(r.output)}`);
-  }
+  const packaging = packagingOf(projectDir);
+  // runtime: compiled at install, as the image's builder stage does; dev: bytecode is written on first import
+  // instead (much faster for large packages like mypy).
+  const r =
+    packaging === 'uv'
+      ? await runCommand(
+          requireTool('uv', UV),
+          ['sync', '--locked', '--no-install-project', ...(set === 'runtime' ? ['--no-dev'] : []), '--python', join(dir, 'bin', 'python')],
+          {
+            cwd: projectDir,
+            env: {
+              ...env,
+              UV_PROJECT_ENVIRONMENT: dir,
+              UV_CACHE_DIR: join(TMP, 'uv-cache'),
+              UV_PYTHON_DOWNLOADS: 'never',
+              UV_LINK_MODE: 'copy',
+              ...(set === 'runtime' ? { UV_COMPILE_BYTECODE: '1' } : {}),
+            },
+            timeoutMs: 900_000,
+          },
+        )
+      : await runCommand(
+          join(dir, 'bin', 'pip'),
+          [
+            'install',
+            ...PIP_QUIET,
+            '--cache-dir',
+            join(TMP, 'pip-cache'),
+            ...(set === 'dev' ? ['--no-compile'] : []),
+            '--require-hashes',
+            '--no-deps',
+            '-r',
+            FILES.pip[set][0]!,
+          ],
+          { cwd: projectDir, env, timeoutMs: 900_000 },
+        );
+  if (r.code !== 0) throw new Error(`installing ${FILES[packaging][set].join(' + ')} (${packaging}) failed:\n${quietPip(r.output)}`);
   writeFileSync(join(dir, 'requirements.txt.lock'), requirementsText(projectDir, set));
   writeFileSync(marker, new Date().toISOString());
   return handle(dir, key, true, Date.now() - started);
