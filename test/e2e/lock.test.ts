@@ -109,4 +109,80 @@ test("pip projects' hashed requirements match what uv exports from the same pins
   }
 });
 
+// The builder stage's own install lines, run natively: its ENV settings and its RUN command exactly as the
+// Dockerfile has them, in a folder holding only what the stage's mounts or COPY give it, into a fresh venv
+// standing in for /opt/venv. What lands there must be exactly the lock's runtime set for this platform.
+function builderInstall(dir: string): { command: string; env: Record<string, string> } {
+  const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+  const builder = dockerfile.split(/^FROM /m).find((s) => s.startsWith('base AS builder'))!;
+  const joined = builder.replace(/\s*\\\n\s*/g, ' ');
+  const env: Record<string, string> = {};
+  for (const m of joined.matchAll(/^ENV (.+)$/gm)) for (const kv of m[1]!.trim().split(/\s+/)) env[kv.split('=')[0]!] = kv.split('=').slice(1).join('=');
+  const run = [...joined.matchAll(/^RUN (?:--mount=\S+ )*((?:uv|pip) .+)$/gm)].at(-1)![1]!;
+  return { command: run.replace(/--cache-dir=\S+ /, ''), env };
+}
+
+const INSTALLED = String.raw`
+import json, re, subprocess, sys
+from pip._vendor.packaging.markers import Marker
+venv_python, exported = sys.argv[1], sys.argv[2]
+# The venv's own Python lists what is installed (uv sync removes pip: it is not in the lock).
+listing = "import importlib.metadata as m, json; print(json.dumps({d.metadata['Name']: d.version for d in m.distributions()}))"
+frozen = subprocess.run([venv_python, "-c", listing], capture_output=True, text=True, check=True).stdout
+norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()
+have = {norm(n): v for n, v in json.loads(frozen).items() if norm(n) not in ("pip", "setuptools")}
+want = {}
+for line in re.sub(r"\\\n", " ", open(exported).read()).splitlines():
+    line = line.split("#", 1)[0].strip()
+    if not line or line.startswith("-"):
+        continue
+    spec, _, marker = line.partition(" --hash")[0].partition(";")
+    if marker.strip() and not Marker(marker.strip()).evaluate():
+        continue
+    name, _, version = spec.strip().partition("==")
+    want[norm(name)] = version.strip()
+print(json.dumps(dict(have=have, want=want)))
+`;
+
+for (const packaging of ['uv', 'pip'] as const) {
+  test(`the Dockerfile's builder installs exactly the locked runtime set (${packaging}, run natively)`, () => {
+    const a = { ...combinations().find((c) => c.framework === 'fastapi' && c.database === 'postgres' && c.extras.length === 0)!, packaging };
+    const dir = generated(a);
+    const { command, env } = builderInstall(dir);
+    const stage = mkdtempSync(join(tmpdir(), 'pydocker-builder-'));
+    for (const f of packaging === 'uv' ? ['pyproject.toml', 'uv.lock'] : ['requirements.txt']) writeFileSync(join(stage, f), readFileSync(join(dir, f)));
+    const venv = join(mkdtempSync(join(tmpdir(), 'pydocker-venv-')), 'venv');
+    assert.is(spawnSync('python3', ['-m', 'venv', venv]).status, 0);
+    const [tool, ...args] = command.split(' ');
+    const bin = tool === 'uv' ? requireTool('uv', UV) : join(venv, 'bin', 'pip');
+    const r = spawnSync(bin, args, {
+      cwd: stage,
+      encoding: 'utf8',
+      timeout: 600_000,
+      env: {
+        ...process.env,
+        ...env,
+        UV_PROJECT_ENVIRONMENT: venv, // /opt/venv in the image
+        UV_CACHE_DIR: join(process.cwd(), '.tmp', 'uv-cache'),
+        PIP_CACHE_DIR: join(process.cwd(), '.tmp', 'pip-cache'),
+        UV_PYTHON: join(venv, 'bin', 'python'),
+      },
+    });
+    assert.is(r.status, 0, `${command}\n${r.stdout}${r.stderr}`);
+    assert.match(
+      command,
+      packaging === 'uv' ? /^uv sync --locked --no-install-project --no-dev$/ : /^pip install --require-hashes --no-deps -r requirements\.txt$/,
+    );
+    // What the lock says this platform gets: uv's own export of the uv variant of the same answers.
+    const uvDir = generated({ ...a, packaging: 'uv' });
+    const exported = join(uvDir, 'exported.txt');
+    assert.is(uv(uvDir, ['export', '--frozen', '--offline', '--no-dev', '--no-emit-project', '-o', exported]).code, 0);
+    const cmp = spawnSync('python3', ['-c', INSTALLED, join(venv, 'bin', 'python'), exported], { encoding: 'utf8' });
+    assert.is(cmp.status, 0, cmp.stderr);
+    const { have, want } = JSON.parse(cmp.stdout) as { have: Record<string, string>; want: Record<string, string> };
+    assert.ok(Object.keys(want).length >= 20, `${Object.keys(want).length} packages`);
+    assert.equal(have, want);
+  });
+}
+
 test.run();

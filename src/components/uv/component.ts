@@ -28,7 +28,7 @@ export const component: Component = {
       'ci-jobs': { from: 'ci-lock-job.yml.ejs', locals: { uvVersion: UV_VERSION } },
       'pre-commit-hooks': { from: 'pre-commit-hooks.yaml.ejs', locals: { uvVersion: UV_VERSION } },
       'renovate-python': 'renovate.json.ejs',
-      'readme-dependencies': 'readme-dependencies.md.ejs',
+      'readme-dependencies': { from: 'readme-dependencies.md.ejs', locals: { uvVersion: UV_VERSION } },
       'readme-ci': 'readme-ci.md.ejs',
     },
     docs: {
