@@ -30,6 +30,7 @@ const { plan } = await import(${JSON.stringify(fileURLToPath(new URL('../dist/pl
 const { defaultsFor } = await import(${JSON.stringify(fileURLToPath(new URL('../dist/answers/options.js', import.meta.url)))});
 const p = plan(defaultsFor('svc'));
 uvLock('svc', p.requirements, p.devRequirements);`;
+const PLAN_ONLY = LOCK_STEP.replace(/^.*uvLock.*$/gm, '');
 
 const cases: Case[] = [
   { name: 'pydocker --help', setup: () => [BIN, '--help'] },
@@ -38,6 +39,7 @@ const cases: Case[] = [
   { name: 'pydocker new --yes --packaging pip', setup: () => [BIN, 'new', 'svc', '--yes', '--packaging', 'pip'] },
   // The planner and the lock step alone, as a one-shot process pays them: plan the default stack, read and parse
   // the shipped resolution, write its uv.lock (all of which `new --yes` above includes).
+  { name: 'plan only (default, one process)', setup: () => ['--input-type=module', '-e', PLAN_ONLY] },
   { name: 'plan + uv.lock only (default, one process)', setup: () => ['--input-type=module', '-e', LOCK_STEP] },
   {
     name: 'pydocker add redis (existing project)',
