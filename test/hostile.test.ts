@@ -119,7 +119,14 @@ const CASES: Case[] = [
   },
   // Command line
   { name: 'unknown flag', args: ['new', 'x', '--frobnicate'], problem: /Unknown option '--frobnicate'/, fix: /Run `pydocker --help` for the options/ },
-  { name: 'unknown command', args: ['launch'], problem: /unknown command "launch"/, fix: /commands: new, add, preset/ },
+  { name: 'unknown command', args: ['launch'], problem: /unknown command "launch"/, fix: /commands: new, add, upgrade, preset/ },
+  { name: 'upgrade outside a project', args: ['upgrade'], problem: /is not a pydocker project/, fix: /inside a project made by `pydocker new`/ },
+  {
+    name: 'upgrade with answers',
+    args: ['upgrade', '--cache', 'none'],
+    problem: /`pydocker upgrade` takes no answers/,
+    fix: /keeps the ones in \.yo-rc\.json/,
+  },
   { name: 'two folders', args: ['new', 'a', 'b', '--yes'], problem: /expected at most one folder, got: a b/, fix: /at most one folder/ },
   {
     name: 'no terminal, answers missing',

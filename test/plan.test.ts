@@ -79,6 +79,7 @@ for (const cache of CACHES) {
     const own =
       componentById(cache)!.contribute({
         answers: p.answers,
+        hold: {},
         has: (id) => p.components.includes(id),
         lookup: componentById,
         can: (c) => p.capabilities.includes(c),
@@ -111,6 +112,7 @@ for (const o of OBSERVABILITY) {
     const without = plan(base({ observability: required }));
     const ctx = {
       answers: p.answers,
+      hold: {},
       has: (id: string) => p.components.includes(id),
       lookup: componentById,
       can: (c: Capability) => p.capabilities.includes(c),

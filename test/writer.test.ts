@@ -102,6 +102,39 @@ test('add: a failure at any write leaves every file and .yo-rc.json as they were
   assert.match(readFileSync(join(dir, 'README.md'), 'utf8'), /Our notes\./);
 });
 
+test('removals: a failure at any step puts a removed file back; success removes it', async () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'keep.txt'), 'keep\n');
+  writeFileSync(join(dir, 'gone.txt'), 'old\n');
+  const writes = [
+    { path: 'keep.txt', content: 'changed\n', mode: 0o644 },
+    { path: 'gone.txt', content: '', mode: 0o644, remove: true },
+    { path: 'missing.txt', content: '', mode: 0o644, remove: true },
+    { path: 'new/file.txt', content: 'new\n', mode: 0o644 },
+  ];
+  const calls = await failEveryWrite(dir, (fs) => applyWrites(dir, writes, { fs }));
+  assert.ok(calls >= 5, `${calls} calls`);
+  assert.not.ok(statSync(join(dir, 'gone.txt'), { throwIfNoEntry: false }));
+  assert.is(readFileSync(join(dir, 'keep.txt'), 'utf8'), 'changed\n');
+  assert.is(readFileSync(join(dir, 'new/file.txt'), 'utf8'), 'new\n');
+});
+
+test('upgrade --migrate-postgres (no old generator needed): a failure at any write leaves the project as it was', async () => {
+  const { upgradeProject } = await import('../src/usecase/upgrade-project.js');
+  const { GENERATOR_VERSION } = await import('../src/version.js');
+  const dir = tmp();
+  const answers = defaultsFor('svc');
+  writeRendered(dir, renderProject(answers));
+  const rc = { 'generator-pydocker': { answers, version: 2, generatorVersion: GENERATOR_VERSION, hold: { postgres: '17' } } };
+  writeFileSync(join(dir, '.yo-rc.json'), `${JSON.stringify(rc, null, 2)}\n`);
+  const run = (fs: FsOps) =>
+    upgradeProject({ root: dir, dryRun: false, conflict: 'fail', allowDirty: true, migratePostgres: true, log: quiet, warn: quiet, fs });
+  const calls = await failEveryWrite(dir, run);
+  assert.ok(calls >= 5, `${calls} calls`);
+  assert.match(readFileSync(join(dir, 'docs/postgres-17-to-18.md'), 'utf8'), /PostgreSQL 17 to 18/);
+  assert.is(JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-pydocker'].hold, undefined);
+});
+
 test('a rollback that cannot finish says exactly what it left and where the originals are', async () => {
   const dir = project(join(tmp(), 'shop'), defaultsFor('shop'));
   const writes = ['Makefile', 'README.md', 'app/main.py'].map((path) => ({ path, content: 'new\n', mode: 0o644 }));

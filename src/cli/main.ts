@@ -29,6 +29,10 @@ function parse(argv: string[]) {
     answers: { type: 'string' },
     'print-answers': { type: 'boolean' },
     version: { type: 'boolean' },
+    conflict: { type: 'string' },
+    'allow-dirty': { type: 'boolean' },
+    'migrate-postgres': { type: 'boolean' },
+    'base-generator': { type: 'string' },
   };
   for (const o of OPTIONS) options[o.flag] = { type: 'string' };
   try {
@@ -121,11 +125,21 @@ export async function main(argv: string[]): Promise<number> {
       await runGenerator(command, rest, values);
       return 0;
     }
+    if (command === 'upgrade') {
+      if (rest.length > 0 || OPTIONS.some((o) => values[o.flag] !== undefined) || values.preset || values.answers) {
+        throw new CliError(
+          '`pydocker upgrade` takes no answers: it keeps the ones in .yo-rc.json (options: --conflict, --allow-dirty, --migrate-postgres, --base-generator, --dry-run)',
+        );
+      }
+      const { upgradeCommand } = await import('./upgrade-command.js');
+      await upgradeCommand(process.cwd(), values);
+      return 0;
+    }
     if (command === 'preset') {
       const { presetCommand } = await import('./preset-command.js');
       return await presetCommand(rest, process.cwd());
     }
-    throw new CliError(`unknown command "${command}"; commands: new, add, preset. Run \`pydocker --help\`.`);
+    throw new CliError(`unknown command "${command}"; commands: new, add, upgrade, preset. Run \`pydocker --help\`.`);
   } catch (err) {
     const e = err as Error & { exitCode?: number };
     console.error(`pydocker: ${e.message}`);

@@ -55,6 +55,8 @@ export const UV_VERSION = '0.13.9';
  */
 export const IMAGES = {
   postgres: { ref: 'postgres:18.6-alpine', line: 'PostgreSQL 18', eol: '2030-11-14', source: 'postgresql.org versioning policy' },
+  // Only for projects that keep 17's data volume (an upgrade without --migrate-postgres).
+  postgres17: { ref: 'postgres:17.11-alpine', line: 'PostgreSQL 17', eol: '2029-11-08', source: 'postgresql.org versioning policy' },
   mysql: { ref: 'mysql:8.4.11', line: 'MySQL 8.4 LTS', eol: '2032-04-30', source: 'MySQL LTS lifecycle' },
   mariadb: { ref: 'mariadb:11.8.8', line: 'MariaDB 11.8 LTS', eol: '2028-06-04', source: 'mariadb.org maintenance policy' },
   redis: { ref: 'redis:8.10.1-alpine', line: 'Redis 8.10', eol: 'none', source: 'redis.io', note: 'Redis supports the newest minor; none announced for 8.10' },

@@ -254,6 +254,11 @@ export interface RuleContext {
 
 export interface PlanContext {
   answers: Answers;
+  /**
+   * Lines an existing project keeps although new projects get newer ones (`{ postgres: '17' }` after an upgrade
+   * that did not migrate the data), by component id; recorded in .yo-rc.json.
+   */
+  hold: Readonly<Record<string, string>>;
   /** Whether a component is part of this project. */
   has(id: string): boolean;
   /** Another component of the registry, for the data it declares (e.g. the broker the worker uses). */

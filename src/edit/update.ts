@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { merge } from 'node-diff3';
+import { parse } from 'yaml';
 import type { StackPlan } from '../plan/types.js';
 import { COMPOSE_STRINGIFY } from '../render/compose-file.js';
 import { parseEnvFile } from '../render/env-files.js';
@@ -47,6 +48,98 @@ function indent(text: string): string {
   return text.replace(/^/gm, '    ');
 }
 
+/** A text file whose edits and the generator's change overlap. */
+export interface TextConflict {
+  file: string;
+  /** The generator's change, as a unified diff of its two renders. */
+  hunk: string;
+  /** The person's file with the overlapping places in conflict markers (theirs first, the generator's after). */
+  markers: string;
+  /** The generator's new render of the file. */
+  next: RenderedFile;
+}
+
+export interface MergeResult {
+  writes: RenderedFile[];
+  /** Compose values the person changed where the generator's change goes (the rest of the change is applied). */
+  composeConflicts: ManualStep[];
+  conflicts: TextConflict[];
+  /** Files the person deleted that the change would have edited: they stay deleted. */
+  deletedByYou: ManualStep[];
+  /** Files the new render no longer has, unchanged by the person: to remove. */
+  removes: string[];
+  /** Files the new render no longer has, changed by the person: kept. */
+  keptDropped: string[];
+}
+
+type ComposeModels = Partial<Record<'dev' | 'prod', { before: Record<string, unknown>; after: Record<string, unknown> }>>;
+
+/**
+ * Moves the person's files from one render (`base`) to another (`next`), keeping their edits: compose files
+ * through the YAML document (models from `compose`, or parsed from the two renders), other files three ways.
+ */
+export function mergeRenders(
+  base: RenderedFile[],
+  next: RenderedFile[],
+  read: (path: string) => string | undefined,
+  options: { compose?: ComposeModels; label?: string } = {},
+): MergeResult {
+  const old = new Map(base.map((f) => [f.path, f]));
+  const result: MergeResult = { writes: [], composeConflicts: [], conflicts: [], deletedByYou: [], removes: [], keptDropped: [] };
+  const nextPaths = new Set(next.map((f) => f.path));
+  for (const f of base) {
+    if (nextPaths.has(f.path)) continue;
+    const yours = read(f.path);
+    if (yours === undefined) continue;
+    if (yours === f.content) result.removes.push(f.path);
+    else result.keptDropped.push(f.path);
+  }
+
+  for (const file of next) {
+    const was = old.get(file.path);
+    const yours = read(file.path);
+    if (was?.content === file.content) continue; // unchanged by this move
+    if (yours === undefined) {
+      // A new file is created; one the person deleted is left deleted.
+      if (was === undefined) result.writes.push(file);
+      else
+        result.deletedByYou.push({
+          file: file.path,
+          instructions: `you deleted ${file.path}; the change would have edited it:\n${patch(file.path, was.content, file.content)}`,
+        });
+      continue;
+    }
+    if (yours === file.content) continue;
+
+    const mode = COMPOSE[file.path as keyof typeof COMPOSE];
+    if (mode && was) {
+      const models = options.compose?.[mode] ?? {
+        before: parse(was.content) as Record<string, unknown>,
+        after: parse(file.content) as Record<string, unknown>,
+      };
+      const doc = parseCompose(file.path, yours);
+      const conflicts = applyComposeChange(doc, { ...models.before }, { ...models.after });
+      const content = doc.toString(COMPOSE_STRINGIFY);
+      if (content !== yours) result.writes.push({ path: file.path, content });
+      if (conflicts.length > 0)
+        result.composeConflicts.push({ file: file.path, instructions: `keep or change by hand:\n${describeComposeConflicts(file.path, conflicts)}` });
+      continue;
+    }
+
+    const merged = merge(lines(yours), lines(was?.content ?? ''), lines(file.content), {
+      // Labels are in node-diff3's merge, not in its types.
+      label: { a: 'yours', b: options.label ?? 'generator' },
+    } as unknown as Parameters<typeof merge>[3]);
+    if (merged.conflict) {
+      result.conflicts.push({ file: file.path, hunk: patch(file.path, was?.content ?? '', file.content), markers: merged.result.join('\n'), next: file });
+      continue;
+    }
+    const content = merged.result.join('\n');
+    if (content !== yours) result.writes.push({ ...file, content });
+  }
+  return result;
+}
+
 export function updateProject(
   before: StackPlan,
   after: StackPlan,
@@ -61,51 +154,19 @@ export function updateProject(
   };
   const existingEnv = parseEnvFile(read('.env') ?? '');
   const renderOptions = { overlay: options.overlay, secret, existingEnv };
-  const old = new Map(render(before, renderOptions).map((f) => [f.path, f]));
-  const writes: RenderedFile[] = [];
-  const manual: ManualStep[] = [];
-
-  for (const file of render(after, renderOptions)) {
-    const base = old.get(file.path);
-    const yours = read(file.path);
-    if (base?.content === file.content) continue; // unchanged by this update
-    if (yours === undefined) {
-      // A new file is created; one the user deleted is left deleted.
-      if (base === undefined) writes.push(file);
-      else
-        manual.push({
-          file: file.path,
-          instructions: `you deleted ${file.path}; the change would have edited it:\n${patch(file.path, base.content, file.content)}`,
-        });
-      continue;
-    }
-    if (yours === file.content) continue;
-
-    const mode = COMPOSE[file.path as keyof typeof COMPOSE];
-    if (mode) {
-      const doc = parseCompose(file.path, yours);
-      const conflicts = applyComposeChange(doc, { ...before.compose[mode] }, { ...after.compose[mode] });
-      const content = doc.toString(COMPOSE_STRINGIFY);
-      if (content !== yours) writes.push({ path: file.path, content });
-      if (conflicts.length > 0) manual.push({ file: file.path, instructions: `keep or change by hand:\n${describeComposeConflicts(file.path, conflicts)}` });
-      continue;
-    }
-
-    const result = merge(lines(yours), lines(base?.content ?? ''), lines(file.content));
-    if (result.conflict) {
-      manual.push({
-        file: file.path,
-        instructions: `your changes to ${file.path} overlap the place the change goes; apply this by hand:\n${patch(file.path, base?.content ?? '', file.content)}`,
-      });
-      continue;
-    }
-    const content = result.result.join('\n');
-    if (content !== yours) writes.push({ ...file, content });
-  }
-  return { writes, manual };
+  const compose = {
+    dev: { before: { ...before.compose.dev }, after: { ...after.compose.dev } },
+    prod: { before: { ...before.compose.prod }, after: { ...after.compose.prod } },
+  };
+  const r = mergeRenders(render(before, renderOptions), render(after, renderOptions), read, { compose });
+  const overlapping = r.conflicts.map((c) => ({
+    file: c.file,
+    instructions: `your changes to ${c.file} overlap the place the change goes; apply this by hand:\n${c.hunk}`,
+  }));
+  return { writes: r.writes, manual: [...r.deletedByYou, ...r.composeConflicts, ...overlapping] };
 }
 
-function patch(path: string, from: string, to: string): string {
+export function patch(path: string, from: string, to: string): string {
   return createTwoFilesPatch(`a/${path}`, `b/${path}`, from, to, '', '', { context: 3 })
     .split('\n')
     .slice(2) // the header lines repeat what the message says

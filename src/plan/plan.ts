@@ -36,14 +36,15 @@ function hostPortClashes(services: Record<string, Record<string, unknown>>): str
     .map(([host, names]) => `--port: ${host} would be published by both ${names.join(' and ')} in development; choose another --port`);
 }
 
-export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
+export function plan(answers: Answers, preset?: PlanPreset, options: { hold?: Record<string, string> } = {}): StackPlan {
   const problems = validateOnce(answers);
   if (problems.length > 0) throw new AnswerError(problems);
 
   const ids = selectedIds(answers);
   const chosen = COMPONENTS.filter((c) => ids.has(c.id));
   const capabilities = new Set(chosen.flatMap((c) => c.capabilities ?? []));
-  const ctx: PlanContext = { answers, has: (id) => ids.has(id), lookup: componentById, can: (c) => capabilities.has(c) };
+  const hold = options.hold ?? {};
+  const ctx: PlanContext = { answers, hold, has: (id) => ids.has(id), lookup: componentById, can: (c) => capabilities.has(c) };
   const contributions = chosen.map((c) => c.contribute(ctx));
   if (preset) contributions.push(presetContribution(preset.values));
   const serves = contributions.map((c) => c.serve).filter((s): s is ServeSpec => s !== undefined);
@@ -67,6 +68,7 @@ export function plan(answers: Answers, preset?: PlanPreset): StackPlan {
   return {
     answers,
     ...(preset ? { preset } : {}),
+    ...(Object.keys(hold).length > 0 ? { hold } : {}),
     components: chosen.map((c) => c.id),
     compose: {
       dev,

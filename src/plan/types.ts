@@ -32,6 +32,8 @@ export interface PlanPreset {
 export interface StackPlan {
   answers: Answers;
   preset?: PlanPreset;
+  /** Older lines this project keeps (see PlanContext.hold). */
+  hold?: Record<string, string>;
   /** Ids of every component in the project, in registry order. */
   components: string[];
   compose: { dev: ComposeModel; prod: ComposeModel };

@@ -12,11 +12,13 @@ import { plan } from '../plan/plan.js';
 import type { Preset } from '../preset/load.js';
 import { type CommitOptions, commitFiles, plannedFile, stateFile } from './commit.js';
 import { presetFor } from './preset-for.js';
-import { readStoredAnswers, readStoredPreset } from './project-folder.js';
+import { readStoredAnswers, readStoredPreset, readStoredState } from './project-folder.js';
 
 export interface AddContext {
   root: string;
   answers: Answers;
+  /** Lines the project keeps (see StoredState). */
+  hold: Record<string, string>;
   preset?: Preset;
 }
 
@@ -38,7 +40,7 @@ export async function loadProject(root: string, warn: (m: string) => void): Prom
   }
   // The project's preset keeps applying: its values, locks and template overlay.
   const preset = await presetFor(undefined, readStoredPreset(root), root, warn);
-  return { root, answers, ...(preset ? { preset } : {}) };
+  return { root, answers, hold: readStoredState(root).hold, ...(preset ? { preset } : {}) };
 }
 
 export type AddPlan = { status: 'present'; message: string } | { status: 'added'; next: Answers; update: ProjectUpdate };
@@ -59,7 +61,13 @@ export function planAddition(ctx: AddContext, kind: string, options: { broker?: 
   };
   try {
     const presetPlan = p ? { name: p.name, version: p.version, values: p.values } : undefined;
-    const update = updateProject(plan(ctx.answers, presetPlan), plan(addition.answers, presetPlan), read, p?.templatesDir ? { overlay: p.templatesDir } : {});
+    const options = { hold: ctx.hold };
+    const update = updateProject(
+      plan(ctx.answers, presetPlan, options),
+      plan(addition.answers, presetPlan, options),
+      read,
+      p?.templatesDir ? { overlay: p.templatesDir } : {},
+    );
     return { status: 'added', next: addition.answers, update };
   } catch (err) {
     if (err instanceof ComposeParseError) throw new UsageError(err.message);

@@ -7,6 +7,7 @@ import { type Answers, type AnswerKey, OPTIONS } from '../answers/options.js';
 import { type Resolution, finalizeAnswers, resolveAnswers } from '../answers/resolve.js';
 import { unresolved } from '../lock/uv-lock.js';
 import { plan } from '../plan/plan.js';
+import { GENERATOR_VERSION } from '../version.js';
 import type { StackPlan } from '../plan/types.js';
 import { readAnswersFile } from '../preset/answers-file.js';
 import type { Preset } from '../preset/load.js';
@@ -14,7 +15,7 @@ import { parseEnvFile } from '../render/env-files.js';
 import { render, type RenderedFile } from '../render/render.js';
 import { type CommitOptions, type CommitResult, commitFiles, plannedFile, stateFile } from './commit.js';
 import { presetFor } from './preset-for.js';
-import { checkTargetFolder, readStoredAnswers, readStoredPreset } from './project-folder.js';
+import { checkTargetFolder, readStoredAnswers, readStoredPreset, readStoredState } from './project-folder.js';
 
 export interface NewRequest {
   /** The folder the command runs in. */
@@ -35,6 +36,8 @@ export interface NewContext {
   target: string;
   force: boolean;
   stored?: Record<string, unknown>;
+  /** Lines the existing project keeps (see StoredState). */
+  hold?: Record<string, string>;
   preset?: Preset;
   resolution: Resolution;
 }
@@ -72,7 +75,8 @@ export async function prepareNew(req: NewRequest): Promise<NewContext> {
         }
       : {}),
   });
-  return { target, force: req.force, ...(stored ? { stored } : {}), ...(preset ? { preset } : {}), resolution };
+  const hold = stored ? readStoredState(target).hold : {};
+  return { target, force: req.force, ...(stored ? { stored } : {}), ...(Object.keys(hold).length ? { hold } : {}), ...(preset ? { preset } : {}), resolution };
 }
 
 /** Final answers to the files of the project (secrets already in its .env are kept). */
@@ -81,7 +85,7 @@ export function buildProject(ctx: NewContext, answers: Answers): { answers: Answ
   const envPath = resolve(ctx.target, '.env');
   const existingEnv = existsSync(envPath) ? parseEnvFile(readFileSync(envPath, 'utf8')) : {};
   const p = ctx.preset;
-  const stackPlan = plan(final, p ? { name: p.name, version: p.version, values: p.values } : undefined);
+  const stackPlan = plan(final, p ? { name: p.name, version: p.version, values: p.values } : undefined, { hold: ctx.hold ?? {} });
   const files = render(stackPlan, { existingEnv, ...(p?.templatesDir ? { overlay: p.templatesDir } : {}) });
   return { answers: final, files, notes: lockNotes(stackPlan) };
 }
@@ -103,7 +107,12 @@ export function writeProject(ctx: NewContext, answers: Answers, files: RenderedF
 
 /** What .yo-rc.json stores for the project, under the generator's key. */
 export function projectState(answers: Answers, preset: Preset | undefined): Record<string, unknown> {
-  return { answers, ...(preset ? { preset: { name: preset.name, version: preset.version, source: preset.source } } : {}), version: 2 };
+  return {
+    answers,
+    ...(preset ? { preset: { name: preset.name, version: preset.version, source: preset.source } } : {}),
+    generatorVersion: GENERATOR_VERSION,
+    version: 2,
+  };
 }
 
 export function missingAnswersError(missing: AnswerKey[]): UsageError {

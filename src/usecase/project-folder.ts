@@ -26,6 +26,29 @@ export function readStoredPreset(dir: string): StoredPreset | undefined {
   return preset;
 }
 
+/** What .yo-rc.json records besides the answers: the generator version that made the project, and held lines. */
+export interface StoredState {
+  /** Absent in projects made before versions were recorded: 0.1.0. */
+  generatorVersion: string;
+  hold: Record<string, string>;
+}
+
+export function readStoredState(dir: string): StoredState {
+  const file = join(dir, '.yo-rc.json');
+  const entry = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, { generatorVersion?: unknown; hold?: unknown }>)[CONFIG_KEY]
+    : undefined;
+  const version = entry?.generatorVersion ?? '0.1.0';
+  if (typeof version !== 'string' || !/^\d+\.\d+\.\d+$/.test(version)) {
+    throw new UsageError(`${file}: "${CONFIG_KEY}.generatorVersion" must be a version like 0.2.0; fix it, then run again`);
+  }
+  const hold = entry?.hold ?? {};
+  if (typeof hold !== 'object' || hold === null || Array.isArray(hold) || Object.values(hold).some((v) => typeof v !== 'string')) {
+    throw new UsageError(`${file}: "${CONFIG_KEY}.hold" must map component ids to the line they keep (e.g. {"postgres": "17"})`);
+  }
+  return { generatorVersion: version, hold: hold as Record<string, string> };
+}
+
 /** Stored answers of an existing pydocker project, or undefined for a folder that is not one. */
 export function readStoredAnswers(dir: string): Record<string, unknown> | undefined {
   const file = join(dir, '.yo-rc.json');

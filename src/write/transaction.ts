@@ -16,6 +16,8 @@ export interface FileWrite {
   content: string;
   /** Permission bits: 0o644, 0o755 for scripts, 0o600 for files holding secrets. */
   mode: number;
+  /** Remove the file instead (kept under a hard link until the commit, like a replaced one). */
+  remove?: boolean;
 }
 
 export interface ApplyOptions {
@@ -46,6 +48,7 @@ export async function applyWrites(root: string, writes: FileWrite[], options: Ap
   let current = '';
   try {
     for (const t of targets) {
+      if (t.remove) continue;
       current = t.path;
       ensureDir(dirname(t.dest), fs, createdDirs);
       const temp = sidePath(t.dest, 'new');
@@ -61,6 +64,14 @@ export async function applyWrites(root: string, writes: FileWrite[], options: Ap
         entry.kept = sidePath(t.dest, 'old');
       }
       swapped.push(entry);
+      if (t.remove) {
+        // Nothing to remove is nothing to undo.
+        if (!entry.kept) swapped.pop();
+        else fs.unlink(t.dest);
+        entry.renamed = true;
+        await guard.check(++step);
+        continue;
+      }
       fs.rename(staged.get(t.dest)!, t.dest);
       entry.renamed = true;
       staged.delete(t.dest);

@@ -14,7 +14,7 @@ import { liveMatrix, selected } from '../support/live/matrix.js';
 import { pruneRunDirs } from '../support/live/paths.js';
 import { isAlive } from '../support/live/proc.js';
 import { coveringSetTable, failures, summaryTable, writeReport } from '../support/live/report.js';
-import { type CombinationResult, prepare, runCombination } from '../support/live/run.js';
+import { type CombinationResult, type Prepared, prepare, runCombination } from '../support/live/run.js';
 import { dropStaleScratchDatabases, serverStatus } from '../support/live/servers.js';
 import { python, venvFor, type Venv } from '../support/live/venv.js';
 
@@ -36,7 +36,8 @@ const py = await python().then(
 
 // Generate every project first, then build venvs in the background (one at a time, network-bound) while
 // earlier stacks run their checks (CPU-bound).
-const prepared = matrix.map(prepare);
+const prepared: Prepared[] = [];
+for (const c of matrix) prepared.push(await prepare(c));
 const venvs = new Map<string, Promise<Venv>>();
 for (const p of prepared) {
   const v: Promise<Venv> = 'error' in py ? Promise.reject(new Error(py.error)) : p.plan ? venvFor(p.projectDir) : Promise.reject(new Error('not generated'));

@@ -10,6 +10,8 @@ export const component = serverDb({
   port: 5432,
   // PostgreSQL 18's image keeps its data under /var/lib/postgresql/18/docker: the volume is the parent.
   dataDir: '/var/lib/postgresql',
+  // Projects upgraded from 17 keep it until their data is moved (pydocker upgrade --migrate-postgres).
+  heldLines: { '17': { image: IMAGES.postgres17, dataDir: '/var/lib/postgresql/data' } },
   prefix: 'POSTGRES_',
   dbVar: 'POSTGRES_DB',
   rootPassword: false,

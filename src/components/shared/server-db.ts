@@ -47,6 +47,8 @@ export interface ServerDb {
   djangoDriver: string;
   /** How its backups are taken (scripts/backup.sh, restore.sh, README), with the templates of its script parts. */
   backup: Omit<BackupFacet, 'engine' | 'needsImage'> & { partials: { 'backup-dump': string; 'backup-restore': string } };
+  /** Older lines an existing project may keep (PlanContext.hold), with where that line keeps its data. */
+  heldLines?: Record<string, { image: ImagePin; dataDir: string }>;
   buildPackages?: { django?: string[] };
   runtimePackages?: { django?: string[] };
 }
@@ -56,10 +58,14 @@ export function serverDb(d: ServerDb): Component {
     id: d.id,
     order: d.order,
     slot: 'database',
-    images: [d.image],
+    images: [d.image, ...Object.values(d.heldLines ?? {}).map((l) => l.image)],
     capabilities: ['database', 'database-server'],
     label: d.label,
-    contribute: ({ answers, has }) => {
+    contribute: ({ answers, has, hold }) => {
+      const held = hold[d.id] !== undefined ? d.heldLines?.[hold[d.id]!] : undefined;
+      if (hold[d.id] !== undefined && !held) throw new Error(`${d.id} has no line ${hold[d.id]} to keep (.yo-rc.json "hold")`);
+      const image = held?.image ?? d.image;
+      const dataDir = held?.dataDir ?? d.dataDir;
       const user = `${d.prefix}USER`;
       const password = `${d.prefix}PASSWORD`;
       const root = `${d.prefix}ROOT_PASSWORD`;
@@ -81,16 +87,16 @@ export function serverDb(d: ServerDb): Component {
       const healthcheck = { test: d.healthcheck, interval: '5s', timeout: '5s', retries: 10, start_period: '30s', start_interval: '1s' };
       const volume = `${d.id}-data`;
       const dev: ComposeService = {
-        image: d.image.ref,
+        image: image.ref,
         environment: environment('dev'),
-        volumes: [`${volume}:${d.dataDir}`],
+        volumes: [`${volume}:${dataDir}`],
         ports: [`127.0.0.1:${d.port}:${d.port}`],
         healthcheck,
       };
       const prod: ComposeService = {
-        image: d.image.ref,
+        image: image.ref,
         environment: environment('prod'),
-        volumes: [`${volume}:${d.dataDir}`],
+        volumes: [`${volume}:${dataDir}`],
         healthcheck,
         stop_grace_period: '60s',
         deploy: { resources: { limits: { memory: '1G' } } },
@@ -114,7 +120,10 @@ export function serverDb(d: ServerDb): Component {
           native: { service: 'db', lines: [`export DATABASE_URL="${d.urlScheme}://app:$${password}@localhost:${d.port}/${dbName}"`] },
           builtVariables: ['DATABASE_URL'],
         },
-        ci: { service: 'ci/service.yml.ejs', env: { DATABASE_URL: `${d.urlScheme}://app:ci-password@127.0.0.1:${d.port}/${dbName}` } },
+        ci: {
+          service: { from: 'ci/service.yml.ejs', locals: { dbImage: image.ref } },
+          env: { DATABASE_URL: `${d.urlScheme}://app:ci-password@127.0.0.1:${d.port}/${dbName}` },
+        },
         backup: {
           engine: d.label,
           needsImage: false,

@@ -55,6 +55,14 @@ export function liveMatrix(): Combination[] {
       madeBy: { add: ['redis'] },
     },
     {
+      // The default stack as 0.1.0 made it, moved here by `pydocker upgrade` (pip, PostgreSQL 17 kept).
+      id: 'fastapi-postgres-redis-nginx-upgraded',
+      answers: { framework: 'fastapi', database: 'postgres', cache: 'redis', proxy: 'nginx', packaging: 'pip', observability: d.observability },
+      roles: ['upgrade'],
+      all: false,
+      madeBy: { upgrade: '0.1.0' },
+    },
+    {
       id: 'flask-postgres-redis-caddy-preset',
       answers: { framework: 'flask', database: 'postgres', cache: 'redis', proxy: 'caddy', packaging: 'pip', observability: d.observability },
       roles: ['preset'],

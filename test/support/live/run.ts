@@ -4,7 +4,10 @@
 // stacks marked `all`) Prometheus scraping, a readiness timeout, and SIGTERM with a slow request in flight.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
+import { upgradeProject } from '../../../src/usecase/upgrade-project.js';
+import { oldGenerator } from '../old-generator.js';
 import type { Answers } from '../../../src/answers/options.js';
 import { CHOICE_SLOTS, type ChoiceSlot } from '../../../src/components/choices.js';
 import { componentById } from '../../../src/components/registry.js';
@@ -39,7 +42,7 @@ export interface Combination {
    * How the project is made, when not by `new` alone: `add` generates it without these kinds and adds them
    * (as `pydocker add` does); `preset` generates it with a team preset (values and a template overlay).
    */
-  madeBy?: { add: string[] } | { preset: true };
+  madeBy?: { add: string[] } | { preset: true } | { upgrade: string };
 }
 
 export interface CheckOutcome {
@@ -68,8 +71,8 @@ export interface Prepared {
   error?: string;
 }
 
-/** Generates the project (synchronously, before any venv is built) so its requirements are known. */
-export function prepare(c: Combination): Prepared {
+/** Generates the project (before any venv is built) so its requirements are known. */
+export async function prepare(c: Combination): Promise<Prepared> {
   const name = `e2e-${c.id}`;
   const projectDir = join(RUN_DIR, 'projects', c.id);
   const logDir = join(RUN_DIR, 'logs', c.id);
@@ -78,7 +81,7 @@ export function prepare(c: Combination): Prepared {
   try {
     const answers = answersFor(name, c.answers);
     let made: StackPlan;
-    if (c.madeBy) made = makeProject(c.madeBy, answers, projectDir);
+    if (c.madeBy) made = await makeProject(c.madeBy, answers, projectDir);
     else {
       writeProject(projectDir, renderProject(answers));
       made = planFor(answers);
@@ -90,7 +93,8 @@ export function prepare(c: Combination): Prepared {
 }
 
 /** A project made by `add` (generated without the kinds, then each added) or with a team preset. */
-function makeProject(madeBy: NonNullable<Combination['madeBy']>, answers: Answers, projectDir: string): StackPlan {
+async function makeProject(madeBy: NonNullable<Combination['madeBy']>, answers: Answers, projectDir: string): Promise<StackPlan> {
+  if ('upgrade' in madeBy) return upgradedProject(madeBy.upgrade, answers, projectDir);
   if ('preset' in madeBy) {
     const overlay = join(projectDir, '..', `${basename(projectDir)}-preset-templates`);
     rmSync(overlay, { recursive: true, force: true });
@@ -125,6 +129,45 @@ function makeProject(madeBy: NonNullable<Combination['madeBy']>, answers: Answer
     current = addition.answers;
   }
   return planFor(current);
+}
+
+/** A project made by a released version (its own `pydocker new`), then moved here by `pydocker upgrade`. */
+async function upgradedProject(version: string, answers: Answers, projectDir: string): Promise<StackPlan> {
+  rmSync(projectDir, { recursive: true, force: true });
+  ensureDir(dirname(projectDir));
+  const generator = oldGenerator(version);
+  const flags = ['framework', 'database', 'cache', 'proxy'].flatMap((k) => [`--${k}`, String(answers[k as keyof Answers])]);
+  const made = spawnSync(
+    process.execPath,
+    [
+      join(generator, 'bin', 'pydocker.js'),
+      'new',
+      projectDir,
+      '--yes',
+      '--name',
+      answers.name,
+      ...flags,
+      '--observability',
+      answers.observability.join(',') || 'none',
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+    },
+  );
+  if (made.status !== 0) throw new Error(`generator-pydocker ${version} new failed: ${made.stderr}`);
+  await upgradeProject({
+    root: projectDir,
+    dryRun: false,
+    conflict: 'fail',
+    allowDirty: true,
+    migratePostgres: false,
+    baseGenerator: generator,
+    log: () => {},
+    warn: () => {},
+  });
+  const stored = JSON.parse(readFileSync(join(projectDir, '.yo-rc.json'), 'utf8'))['generator-pydocker'] as { answers: Answers; hold?: Record<string, string> };
+  return planFor(stored.answers, undefined, { hold: stored.hold ?? {} });
 }
 
 function withoutKind(a: Answers, kind: string): Partial<Answers> {
