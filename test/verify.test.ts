@@ -100,6 +100,9 @@ breaks('declared volume nobody mounts', 'compose.volumes', (p) => editYaml(p, 'c
 breaks('bind mount of a missing file', 'compose.bind-mounts', (p) =>
   editYaml(p, 'compose.prod.yaml', (d) => (d.services.proxy.volumes[0] = './nginx/missing.conf:/etc/nginx/conf.d/default.conf:ro')),
 );
+breaks('watch sync over a bind mount', 'compose.watch-overlap', (p) =>
+  editYaml(p, 'compose.yaml', (d) => d.services.web.develop.watch.push({ action: 'sync', path: './app', target: '/app/app' })),
+);
 breaks('build of a missing Dockerfile', 'compose.bind-mounts', (p) => p.files.delete('Dockerfile'), { message: /Dockerfile/ });
 breaks('restart: sometimes', 'compose.restart', (p) => editYaml(p, 'compose.prod.yaml', (d) => (d.services.cache.restart = 'sometimes')));
 breaks('interval: 5 seconds', 'compose.duration', (p) => editYaml(p, 'compose.yaml', (d) => (d.services.cache.healthcheck.interval = '5 seconds')));
@@ -264,14 +267,14 @@ breaks('compose healthcheck of a missing module', 'dockerfile.healthcheck', (p) 
 breaks(
   'runs as root',
   'dockerfile.user',
-  dockerfile((t) => t.replace(/^USER app$/gm, 'USER root')),
+  dockerfile((t) => t.replace(/^USER 10001:10001$/gm, 'USER root')),
   { message: /root/ },
 );
 breaks(
   'user without a fixed UID',
   'dockerfile.user',
   dockerfile((t) => t.replace(/--uid \d+ /, '')),
-  { message: /fixed UID/ },
+  { message: /no RUN in the runtime stage creates a user with UID 10001/ },
 );
 breaks(
   'no dev stage',

@@ -16,6 +16,9 @@ export const PY = {
   alembic: 'alembic==1.20.1',
   psycopg: 'psycopg[binary]==3.3.9',
   pymysql: 'pymysql==1.2.4',
+  // MySQL 8.4 authenticates with caching_sha2_password: over plain TCP, PyMySQL needs `cryptography` (its `rsa`
+  // extra) to send the password RSA-encrypted, or the first connection fails.
+  pymysqlRsa: 'pymysql[rsa]==1.2.4',
   mysqlclient: 'mysqlclient==2.3.2',
   redis: 'redis==8.1.0',
   pymemcache: 'pymemcache==4.0.0',

@@ -79,8 +79,10 @@ function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[]
           volumes: ['./app:/app/app', ...sqliteVolume(contributions)],
           depends_on: dependsOn(contributions, migrate),
           healthcheck: healthcheck(mode),
+          // ./app is bind-mounted (the dev server reloads on change): a watch `sync` of it would be dead, as
+          // Compose skips watch paths that are bind mounts. Watch rebuilds the image when what it installs changes.
           develop: {
-            watch: [{ action: 'sync', path: './app', target: '/app/app' }, ...dependencyFiles.map((f) => ({ action: 'rebuild', path: `./${f}` }))],
+            watch: ['Dockerfile', ...dependencyFiles].map((f) => ({ action: 'rebuild', path: `./${f}` })),
           },
         }
       : {

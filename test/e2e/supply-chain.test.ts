@@ -95,7 +95,7 @@ for (const framework of ['fastapi', 'flask', 'django'] as const) {
 test('hadolint still fails the generated Dockerfile on a real finding', () => {
   const dir = project({});
   const file = join(dir, 'Dockerfile');
-  writeFileSync(file, readFileSync(file, 'utf8').replace(/^USER app$/m, 'USER app\nRUN cd /tmp'));
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/^USER 10001:10001$/m, 'USER 10001:10001\nRUN cd /tmp'));
   const r = run(hadolint(), ['Dockerfile'], dir);
   assert.is.not(r.code, 0, r.out);
   assert.match(r.out, /DL3003/);

@@ -7,6 +7,7 @@ export const CHECKS = {
   'compose.healthcheck': 'healthchecks have a valid test form and sensible timings',
   'compose.volumes': 'named volumes used are declared, and declared ones are used',
   'compose.bind-mounts': 'bind-mount sources, build contexts, env_files and watch paths exist in the project',
+  'compose.watch-overlap': 'no develop.watch sync path is also bind-mounted (Compose skips such a path: the rule would be dead)',
   'compose.restart': 'restart policies are valid values',
   'compose.duration': 'durations are Go duration strings (10s, 1m30s)',
   'compose.ports': 'port mappings are well formed and no host port is published twice',

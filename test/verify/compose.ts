@@ -258,9 +258,18 @@ function checkStack(p: Project, stack: Stack, doc: Json, problems: Problem[]): v
           add('compose.bind-mounts', `service ${name} bind-mounts ${m.source}, which is not in the project`);
       }
     }
+    const bound = (Array.isArray(s?.volumes) ? s.volumes : [])
+      .map(mountOf)
+      .filter((m: { kind: string; source?: string }) => m.kind === 'bind' && m.source)
+      .map((m: { source?: string }) => normalizePath(m.source!));
     for (const w of Array.isArray(s?.develop?.watch) ? s.develop.watch : []) {
       if (typeof w?.path === 'string' && !pathExists(p, w.path))
         add('compose.bind-mounts', `service ${name}: develop.watch path ${w.path} is not in the project`);
+      // Compose does not watch a path that is (inside) a bind mount of the same service: the rule never fires.
+      const path = typeof w?.path === 'string' ? normalizePath(w.path) : '';
+      const under = bound.find((b: string) => path === b || path.startsWith(`${b}/`) || b === '.');
+      if (path && String(w.action).startsWith('sync') && under !== undefined)
+        add('compose.watch-overlap', `service ${name}: develop.watch ${w.action} of ${w.path} is also bind-mounted (${under}); Compose will not watch it`);
     }
     const build = typeof s?.build === 'string' ? { context: s.build } : s?.build;
     if (build) {

@@ -292,6 +292,17 @@ export function validateDockerfile(p: Project): Problem[] {
     const name = value.split(':')[0]!;
     if (/^\d+$/.test(name)) {
       if (Number(name) === 0) add('dockerfile.user', `line ${user.line}: USER ${value} is root`);
+      else {
+        // A number nobody has: the files the image gives its user (--chown, install -o) would not be its own.
+        const uids = prodIns
+          .filter((i) => i.keyword === 'RUN')
+          .flatMap((i) => [...expand(i.args, prodVars).matchAll(/\buseradd\b[^&;|]*?(?:-u|--uid)[ =](\d+)/g)].map((m) => m[1]));
+        if (!uids.includes(name))
+          add(
+            'dockerfile.user',
+            `line ${user.line}: USER ${value}, but no RUN in the ${prodLabel} stage creates a user with UID ${name} (useradd --uid ${name})`,
+          );
+      }
     } else if (name === 'root') {
       add('dockerfile.user', `line ${user.line}: USER root`);
     } else if (name.includes('$')) {

@@ -31,6 +31,7 @@ export const component: Component = {
       { from: 'python/common/pyproject.toml.ejs', to: 'pyproject.toml' },
       { from: 'python/common/tests/test_config.py.ejs', to: 'tests/test_config.py' },
       { from: 'python/common/tests/test_readiness.py.ejs', to: 'tests/test_readiness.py' },
+      { from: 'python/common/tests/test_logs.py.ejs', to: 'tests/test_logs.py' },
       { from: 'python/common/tests/__init__.py', to: 'tests/__init__.py' },
     ],
   }),

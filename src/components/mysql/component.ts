@@ -14,7 +14,7 @@ export const component = serverDb({
   rootPassword: true,
   healthcheck: ['CMD-SHELL', 'mysqladmin ping -h 127.0.0.1 -u root --password="$${MYSQL_ROOT_PASSWORD}" --silent'],
   urlScheme: 'mysql+pymysql',
-  sqlalchemyDriver: PY.pymysql,
+  sqlalchemyDriver: PY.pymysqlRsa,
   djangoDriver: PY.mysqlclient,
   backup: mysqlFamilyBackup({ prefix: 'MYSQL', dump: 'mysqldump', client: 'mysql' }),
   buildPackages: { django: ['default-libmysqlclient-dev', 'pkg-config'] },

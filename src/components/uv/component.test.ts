@@ -63,7 +63,7 @@ test('compose rebuilds the dev image when pyproject.toml or uv.lock changes', ()
   const watch = (plan(defaultsFor('demo')).compose.dev.services.web as { develop: { watch: { action: string; path: string }[] } }).develop.watch;
   assert.equal(
     watch.filter((w) => w.action === 'rebuild').map((w) => w.path),
-    ['./pyproject.toml', './uv.lock'],
+    ['./Dockerfile', './pyproject.toml', './uv.lock'],
   );
 });
 

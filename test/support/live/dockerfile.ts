@@ -70,6 +70,8 @@ export function dockerCommand(df: Dockerfile): ImageCommand {
   }
   const name = out.user.split(':')[0]!;
   if (/^\d+$/.test(name)) out.uid = Number(name);
+  const group = out.user.split(':')[1];
+  if (group && /^\d+$/.test(group)) out.gid = Number(group);
   for (const ins of instructions.filter((i) => i.keyword === 'RUN')) {
     const user = new RegExp(`useradd\\b[^&;|]*?--uid[= ](\\d+)[^&;|]*?\\s${name}\\b`).exec(ins.args);
     if (user) out.uid = Number(user[1]);
