@@ -103,6 +103,18 @@ breaks('bind mount of a missing file', 'compose.bind-mounts', (p) =>
 breaks('watch sync over a bind mount', 'compose.watch-overlap', (p) =>
   editYaml(p, 'compose.yaml', (d) => d.services.web.develop.watch.push({ action: 'sync', path: './app', target: '/app/app' })),
 );
+breaks('proxy on the backend network', 'compose.prod-networks', (p) => editYaml(p, 'compose.prod.yaml', (d) => d.services.proxy.networks.push('backend')), {
+  message: /entry point proxy shares network backend with db/,
+});
+breaks('backend not internal', 'compose.prod-networks', (p) => editYaml(p, 'compose.prod.yaml', (d) => delete d.networks.backend.internal), {
+  message: /not internal/,
+});
+breaks('a dependency on no shared network', 'compose.prod-networks', (p) => editYaml(p, 'compose.prod.yaml', (d) => (d.services.cache.networks = ['egress'])), {
+  message: /web depends on cache but shares no network with it/,
+});
+breaks('an undeclared network', 'compose.prod-networks', (p) => editYaml(p, 'compose.prod.yaml', (d) => d.services.db.networks.push('storage')), {
+  message: /storage/,
+});
 breaks('build of a missing Dockerfile', 'compose.bind-mounts', (p) => p.files.delete('Dockerfile'), { message: /Dockerfile/ });
 breaks('restart: sometimes', 'compose.restart', (p) => editYaml(p, 'compose.prod.yaml', (d) => (d.services.cache.restart = 'sometimes')));
 breaks('interval: 5 seconds', 'compose.duration', (p) => editYaml(p, 'compose.yaml', (d) => (d.services.cache.healthcheck.interval = '5 seconds')));

@@ -44,6 +44,23 @@ function prodDefaults(service: ComposeService): ComposeService {
   };
 }
 
+/**
+ * Production networks: `backend` is internal (no way out, nothing published), holding the app's processes and
+ * the services they use; `frontend` joins the entry point (the proxy, which declares it) and `web` only, so the
+ * proxy cannot reach a database or cache; `egress` gives a way out to the services that need one (workers calling
+ * out, a collector exporting traces). A service that declares `networks` keeps them; every other is backend-only.
+ */
+function productionNetworks(services: Record<string, ComposeService>, contributions: Contribution[]): Record<string, Record<string, unknown>> {
+  const appProcesses = new Set(contributions.flatMap((c) => Object.keys(c.appProcesses ?? {})));
+  for (const [name, s] of Object.entries(services)) {
+    if (s.networks) continue;
+    s.networks = name === 'web' ? ['frontend', 'backend'] : appProcesses.has(name) ? ['backend', 'egress'] : ['backend'];
+  }
+  const used = new Set(Object.values(services).flatMap((s) => s.networks as string[]));
+  const all: Record<string, Record<string, unknown>> = { frontend: {}, backend: { internal: true }, egress: {} };
+  return Object.fromEntries(Object.entries(all).filter(([n]) => used.has(n)));
+}
+
 function withoutEmpty(service: ComposeService): ComposeService {
   return Object.fromEntries(Object.entries(service).filter(([, v]) => !(v && typeof v === 'object' && Object.keys(v).length === 0)));
 }
@@ -147,5 +164,6 @@ export function buildCompose(a: Answers, serve: ServeSpec, contributions: Contri
   if (mode === 'prod') for (const name of Object.keys(services)) services[name] = prodDefaults(services[name]!);
   const model: ComposeModel = { name: a.name, services };
   if (Object.keys(volumes).length > 0) model.volumes = volumes;
+  if (mode === 'prod') model.networks = productionNetworks(services, contributions);
   return model;
 }

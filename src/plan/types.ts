@@ -6,6 +6,7 @@ export interface ComposeModel {
   name: string;
   services: Record<string, ComposeService>;
   volumes?: Record<string, Record<string, unknown>>;
+  networks?: Record<string, Record<string, unknown>>;
 }
 
 /** A file to render: its template, by key and by path, and where it goes in the project. */

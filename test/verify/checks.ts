@@ -18,6 +18,8 @@ export const CHECKS = {
   'compose.prod-exposure': 'production publishes ports only on the entry point (proxy, or web without one)',
   'compose.prod-hardening':
     'production web is read-only, drops capabilities, no-new-privileges, healthcheck, limits, logging; long-running services restart and rotate logs',
+  'compose.prod-networks':
+    'production networks: every one used is declared, backend is internal, the entry point shares none with data services, each dependency is reachable',
   'compose.dev-loopback': 'development publishes ports on 127.0.0.1 only',
   'compose.web-port': 'compose runs web on the port the answers chose',
   'dockerfile.lint': 'dockerfile-utils validate() reports no problem',

@@ -447,6 +447,7 @@ function deploySets(p: Project, name: string): boolean {
 }
 
 function checkProduction(p: Project, doc: Json, services: [string, Json][], oneShot: Set<string>, add: (c: CheckId, m: string) => void): void {
+  checkNetworks(p, doc, services, add);
   const entry = entryService(p);
   if (!doc.services?.[entry]) add('compose.prod-exposure', `the public entry point "${entry}" is not a service of the production stack`);
   else if (!Array.isArray(doc.services[entry].ports) || doc.services[entry].ports.length === 0)
@@ -481,6 +482,39 @@ function checkProduction(p: Project, doc: Json, services: [string, Json][], oneS
       add('compose.prod-hardening', `${name} has no restart policy (restart: ${JSON.stringify(s?.restart)})`);
     }
     if (!s?.deploy?.resources?.limits?.memory) add('compose.prod-hardening', `${name} has no memory limit`);
+  }
+}
+
+/** Services that hold data: the entry point must not be able to reach them. */
+const DATA_SERVICES = ['db', 'cache', 'rabbitmq'];
+
+function checkNetworks(p: Project, doc: Json, services: [string, Json][], add: (c: CheckId, m: string) => void): void {
+  const declared: Record<string, Json> = doc.networks ?? {};
+  const of = (s: Json): string[] => (Array.isArray(s?.networks) ? s.networks.map(String) : Object.keys(s?.networks ?? { default: {} }));
+  const used = new Set<string>();
+  for (const [name, s] of services) {
+    for (const n of of(s)) {
+      used.add(n);
+      if (n !== 'default' && !(n in declared)) add('compose.prod-networks', `service ${name} joins network ${n}, which the top-level networks do not declare`);
+    }
+  }
+  for (const n of Object.keys(declared)) if (!used.has(n)) add('compose.prod-networks', `network ${n} is declared but no service joins it`);
+  if (!declared.backend || declared.backend.internal !== true)
+    add('compose.prod-networks', 'the backend network is missing or not internal: services on it could reach out');
+  // A proxy as the entry point must not reach the data services (web, the entry point without one, must).
+  const entry = entryService(p);
+  const entryNets = new Set(entry === 'web' ? [] : of(doc.services?.[entry]));
+  for (const data of DATA_SERVICES) {
+    const shared = of(doc.services?.[data] ?? { networks: [] }).filter((n) => entryNets.has(n));
+    if (doc.services?.[data] && shared.length > 0)
+      add('compose.prod-networks', `the entry point ${entry} shares network ${shared.join(', ')} with ${data}: it could reach it`);
+  }
+  for (const [name, s] of services) {
+    const mine = new Set(of(s));
+    for (const dep of dependencies(s).keys()) {
+      if (doc.services?.[dep] && !of(doc.services[dep]).some((n) => mine.has(n)))
+        add('compose.prod-networks', `${name} depends on ${dep} but shares no network with it`);
+    }
   }
 }
 

@@ -36,6 +36,7 @@ export const component: Component = {
       prod: {
         proxy: {
           image: IMAGES.caddy.ref,
+          networks: ['frontend'],
           environment: { DOMAIN: '${DOMAIN:?set DOMAIN in .env.prod}', ACME_EMAIL: '${ACME_EMAIL:?set ACME_EMAIL in .env.prod}' },
           volumes: ['./caddy/Caddyfile:/etc/caddy/Caddyfile:ro', 'caddy-data:/data', 'caddy-config:/config'],
           ports: ['80:80', '443:443', '443:443/udp'],

@@ -35,6 +35,7 @@ export const component: Component = {
       prod: {
         proxy: {
           image: IMAGES.nginx.ref,
+          networks: ['frontend'],
           // certs: fullchain.pem + privkey.pem (nginx/certs/README.md); acme: certbot's webroot for HTTP-01.
           volumes: ['./nginx/prod.conf:/etc/nginx/conf.d/default.conf:ro', './nginx/certs:/etc/nginx/certs:ro', './nginx/acme:/var/www/acme:ro'],
           ports: ['80:80', '443:443'],

@@ -19,7 +19,9 @@ export const component: Component = {
       image: IMAGES.otelCollector.ref,
       command: ['--config=/etc/otelcol/config.yaml'],
       volumes: ['./otel/collector.yaml:/etc/otelcol/config.yaml:ro'],
-      ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(4318, answers.port)}:4318`] } : { deploy: { resources: { limits: { memory: '256M' } } } }),
+      ...(mode === 'dev'
+        ? { ports: [`127.0.0.1:${devHostPort(4318, answers.port)}:4318`] }
+        : { deploy: { resources: { limits: { memory: '256M' } } }, networks: ['backend', 'egress'] }),
     });
     const appEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: answers.name };
     // Tracing instruments the framework (and SQLAlchemy where the project uses it): their packages are ours.

@@ -52,6 +52,8 @@ export const component: Component = {
     };
     const prod: ComposeService = {
       image: IMAGE.ref,
+      // The entry point: on the frontend network only, so it cannot reach the database or cache.
+      networks: ['frontend'],
       command: [
         '--entryPoints.web.address=:80',
         '--entryPoints.web.http.redirections.entryPoint.to=websecure',
