@@ -124,6 +124,8 @@ export const ACTIONS = {
   buildPush: { repo: 'docker/build-push-action', commit: '53b7df96c91f9c12dcc8a07bcb9ccacbed38856a', tag: 'v7.3.0' },
   uploadArtifact: { repo: 'actions/upload-artifact', commit: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f', tag: 'v7.0.0' },
   downloadArtifact: { repo: 'actions/download-artifact', commit: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', tag: 'v8.0.1' },
+  login: { repo: 'docker/login-action', commit: '4907a6ddec9925e35a0a9e82d7399ccc52663121', tag: 'v4.1.0' },
+  cosignInstaller: { repo: 'sigstore/cosign-installer', commit: '6f9f17788090df1f26f669e9d70d6ae9567deba6', tag: 'v4.1.2' },
   // Its tags were once rewritten by an attacker (2026-03): only ever a commit.
   trivy: { repo: 'aquasecurity/trivy-action', commit: 'ed142fd0673e97e23eac54620cfb913e5ce36c25', tag: 'v0.36.0' },
 } as const;

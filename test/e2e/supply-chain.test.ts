@@ -31,7 +31,7 @@ const run = (cmd: string, args: string[], cwd: string) => {
 for (const [name, answers] of [
   ['default stack', {}],
   ['django, mysql, no cache, no proxy', { framework: 'django', database: 'mysql', cache: 'none', proxy: 'none' }],
-  ['flask with pip', { framework: 'flask', packaging: 'pip' }],
+  ['flask with pip, pushing to its own registry', { framework: 'flask', packaging: 'pip', registry: 'registry.acme.test/team/svc' }],
 ] as const) {
   test(`zizmor --offline: no findings in the CI of the ${name}`, () => {
     const dir = project(answers);
