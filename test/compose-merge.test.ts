@@ -64,6 +64,18 @@ test('a renamed service the change extends is reported, not recreated', () => {
   assert.is(parse(doc.toString()).services.web, undefined);
 });
 
+test('a key the change adds lands where the new model has it, so an unedited file becomes the new render exactly', () => {
+  const before = { services: { proxy: { image: 'nginx:1', volumes: ['a:/a'], ports: ['80:80'] } } };
+  const after = { services: { proxy: { image: 'nginx:2', networks: ['frontend'], volumes: ['a:/a'], ports: ['80:80'] } }, networks: { frontend: {} } };
+  const doc = parseCompose('compose.yaml', composeText(before as never, 'h'));
+  assert.equal(applyComposeChange(doc, before, after), []);
+  assert.is(doc.toString(COMPOSE_STRINGIFY), composeText(after as never, 'h'));
+  // With a key of the user's in between, the new key still follows the one it follows in the model.
+  const mine = parseCompose('compose.yaml', composeText(before as never, 'h').replace('    volumes:', '    labels: [team]\n    volumes:'));
+  applyComposeChange(mine, before, after);
+  assert.equal(Object.keys(parse(mine.toString()).services.proxy), ['image', 'networks', 'labels', 'volumes', 'ports']);
+});
+
 test('malformed YAML is refused with its line', () => {
   try {
     parseCompose('compose.yaml', 'services:\n  web:\n    image: [unclosed\n');

@@ -115,6 +115,82 @@ breaks('a dependency on no shared network', 'compose.prod-networks', (p) => edit
 breaks('an undeclared network', 'compose.prod-networks', (p) => editYaml(p, 'compose.prod.yaml', (d) => d.services.db.networks.push('storage')), {
   message: /storage/,
 });
+// Kubernetes: one fixture per way the manifests can drift from the restricted standard or from the project.
+const K8S = { answers: { extras: ['worker', 'kubernetes'] } };
+const editDocs = (p: Project, file: string, change: (docs: any[]) => void) =>
+  edit(p, file, (text) => {
+    const docs = text.split(/^---\n/m).map((t) => parse(t));
+    change(docs);
+    return docs.map((d) => stringify(d)).join('---\n');
+  });
+const webContainer = (d: any) => d[0].spec.template.spec.containers[0];
+breaks(
+  'a writable root filesystem',
+  'k8s.pod-security',
+  (p) => editDocs(p, 'k8s/base/web.yaml', (d) => (webContainer(d).securityContext.readOnlyRootFilesystem = false)),
+  {
+    ...K8S,
+    message: /readOnlyRootFilesystem/,
+  },
+);
+breaks(
+  'privilege escalation allowed',
+  'k8s.pod-security',
+  (p) => editDocs(p, 'k8s/base/worker.yaml', (d) => delete webContainer(d).securityContext.allowPrivilegeEscalation),
+  {
+    ...K8S,
+    message: /allowPrivilegeEscalation/,
+  },
+);
+breaks(
+  'an added capability',
+  'k8s.pod-security',
+  (p) => editDocs(p, 'k8s/base/web.yaml', (d) => (webContainer(d).securityContext.capabilities.add = ['NET_ADMIN'])),
+  {
+    ...K8S,
+    message: /NET_ADMIN/,
+  },
+);
+breaks(
+  'another UID than the image',
+  'k8s.pod-security',
+  (p) => editDocs(p, 'k8s/base/migrate.yaml', (d) => (webContainer(d).securityContext.runAsUser = 1000)),
+  {
+    ...K8S,
+    message: /UID 1000, the image's user is 10001/,
+  },
+);
+breaks(
+  'the service-account token mounted',
+  'k8s.pod-security',
+  (p) => editDocs(p, 'k8s/base/web.yaml', (d) => delete d[0].spec.template.spec.automountServiceAccountToken),
+  {
+    ...K8S,
+    message: /service-account token/,
+  },
+);
+breaks(
+  'readiness on the liveness path',
+  'k8s.wiring',
+  (p) => editDocs(p, 'k8s/base/web.yaml', (d) => (webContainer(d).readinessProbe.httpGet.path = '/health')),
+  {
+    ...K8S,
+    message: /readinessProbe is \/health/,
+  },
+);
+breaks('another port', 'k8s.wiring', (p) => editDocs(p, 'k8s/base/web.yaml', (d) => (webContainer(d).ports[0].containerPort = 9000)), {
+  ...K8S,
+  message: /9000/,
+});
+breaks(
+  'a variable compose gives the app is missing',
+  'k8s.wiring',
+  (p) => edit(p, 'k8s/overlays/production/secrets.env.example', (t) => t.replace(/^DATABASE_URL=.*\n/m, '')),
+  {
+    ...K8S,
+    message: /missing DATABASE_URL/,
+  },
+);
 breaks('build of a missing Dockerfile', 'compose.bind-mounts', (p) => p.files.delete('Dockerfile'), { message: /Dockerfile/ });
 breaks('restart: sometimes', 'compose.restart', (p) => editYaml(p, 'compose.prod.yaml', (d) => (d.services.cache.restart = 'sometimes')));
 breaks('interval: 5 seconds', 'compose.duration', (p) => editYaml(p, 'compose.yaml', (d) => (d.services.cache.healthcheck.interval = '5 seconds')));

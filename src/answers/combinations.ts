@@ -54,7 +54,16 @@ const OBSERVABILITY_SUBSETS = observabilitySubsets();
  * and files of its own). A set the rules refuse for a combination (a worker without a broker, Adminer
  * without a database server) gives way to the next one.
  */
-export const MATRIX_EXTRAS: readonly Extra[][] = [[], ['worker'], ['rabbitmq'], ['adminer'], ['rabbitmq', 'worker'], ['rabbitmq', 'worker', 'adminer']];
+export const MATRIX_EXTRAS: readonly Extra[][] = [
+  [],
+  ['worker'],
+  ['rabbitmq'],
+  ['adminer'],
+  ['rabbitmq', 'worker'],
+  ['rabbitmq', 'worker', 'adminer'],
+  ['kubernetes'],
+  ['worker', 'kubernetes'],
+];
 
 /** Number of structural combinations, which is also the number of combinations `combinations()` returns. */
 export const COMBINATION_COUNT = FRAMEWORKS.length * DATABASES.length * CACHES.length * PROXIES.length * OBSERVABILITY_SUBSETS.length;

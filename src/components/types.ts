@@ -1,6 +1,7 @@
 // What a component is: one user-facing choice (or an always-on part of every project) that declares, as data,
 // everything it adds to the generated project. The planner merges these; nothing else knows about a choice.
 import type { Answers } from '../answers/options.js';
+import type { StackPlan } from '../plan/types.js';
 
 /**
  * Where a component sits: `core` is in every project, `support` only when another component implies it (an
@@ -225,6 +226,8 @@ export interface Contribution {
   partials?: Record<string, PartialSpec>;
   /** Files built from data (the lock of the dependencies). */
   derivedFiles?: DerivedFile[];
+  /** Several files built from the whole plan (path → content), e.g. Kubernetes manifests. */
+  derivedTree?: (plan: StackPlan) => Record<string, string>;
   /**
    * The files that define the Python dependencies: the image build needs them (.dockerignore lets them in) and a
    * change to one rebuilds the development image (compose watch).

@@ -2,7 +2,7 @@
 // compose file, through yaml's Document API: comments, key order, extra services and values the user changed
 // all survive. A value the user changed that the change also wants to change is kept and reported.
 import { isDeepStrictEqual } from 'node:util';
-import { type Document, isMap, isNode, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { flowShortLists } from '../render/compose-file.js';
 
 export class ComposeParseError extends Error {
@@ -40,7 +40,20 @@ export function applyComposeChange(doc: Document, before: Data, after: Data): Co
     if (isNode(node)) flowShortLists(node);
     doc.setIn(path, node);
   };
-  const walk = (path: string[], b: unknown, a: unknown): void => {
+  // A key the change adds goes where the new model has it: after the nearest key before it that the user's
+  // mapping still has (so an unedited file ends up exactly as the new version writes it).
+  const insert = (path: string[], value: unknown, order: string[]) => {
+    const parent = doc.getIn(path.slice(0, -1), true);
+    const key = path[path.length - 1]!;
+    if (!isMap(parent)) return set(path, value);
+    const node = doc.createNode(value);
+    if (isNode(node)) flowShortLists(node);
+    const keyOf = (item: { key: unknown }) => (isScalar(item.key) ? String((item.key as { value: unknown }).value) : String(item.key));
+    const before = order.slice(0, order.indexOf(key)).reverse();
+    const anchor = before.map((k) => parent.items.findIndex((item) => keyOf(item) === k)).find((i) => i >= 0);
+    parent.items.splice(anchor === undefined ? 0 : anchor + 1, 0, doc.createPair(key, node));
+  };
+  const walk = (path: string[], b: unknown, a: unknown, order: string[] = []): void => {
     if (isDeepStrictEqual(b, a)) return;
     const current = doc.getIn(path) as unknown;
     const yours = current !== null && typeof current === 'object' && 'toJSON' in current ? (current as { toJSON(): unknown }).toJSON() : current;
@@ -50,7 +63,7 @@ export function applyComposeChange(doc: Document, before: Data, after: Data): Co
         conflicts.push({ path: path.join('.'), yours, wanted: a });
         return;
       }
-      for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) walk([...path, key], b[key], a[key]);
+      for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) walk([...path, key], b[key], a[key], Object.keys(a));
       return;
     }
     if (a === undefined) {
@@ -59,7 +72,7 @@ export function applyComposeChange(doc: Document, before: Data, after: Data): Co
       return;
     }
     if (yours === undefined && b === undefined) {
-      set(path, a);
+      insert(path, a, order);
       return;
     }
     if (yours === undefined) {

@@ -51,6 +51,8 @@ export interface StackPlan {
   files: PlannedFile[];
   /** Files built from data (lock files), by the packaging component. */
   derivedFiles: DerivedFile[];
+  /** Builders of several files from the whole plan (Kubernetes manifests). */
+  derivedTrees: ((plan: StackPlan) => Record<string, string>)[];
   /** The files that define the Python dependencies (the image build reads them; a change rebuilds). */
   dependencyFiles: string[];
   /** Capabilities of the chosen components: what shared templates test instead of component ids. */

@@ -136,6 +136,7 @@ export function render(plan: StackPlan, options: RenderOptions = {}): RenderedFi
       path: d.to,
       content: d.build({ name: a.name, requirements: plan.requirements, devRequirements: plan.devRequirements }),
     })),
+    ...plan.derivedTrees.flatMap((build) => Object.entries(build(plan)).map(([path, content]) => ({ path, content }))),
   );
   for (const [path, content] of Object.entries(envFiles(a.name, plan.env, options.secret ?? randomSecret, options.existingEnv))) {
     files.push({ path, content, ...(path === '.env' ? { secret: true } : {}) });

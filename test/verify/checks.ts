@@ -20,6 +20,8 @@ export const CHECKS = {
     'production web is read-only, drops capabilities, no-new-privileges, healthcheck, limits, logging; long-running services restart and rotate logs',
   'compose.prod-networks':
     'production networks: every one used is declared, backend is internal, the entry point shares none with data services, each dependency is reachable',
+  'k8s.pod-security': "every Kubernetes workload meets the restricted Pod Security Standard, as the image's user, with a writable /tmp only",
+  'k8s.wiring': "Kubernetes runs web on the app's port with its probe paths, and gives it exactly the environment compose.prod.yaml does",
   'compose.dev-loopback': 'development publishes ports on 127.0.0.1 only',
   'compose.web-port': 'compose runs web on the port the answers chose',
   'dockerfile.lint': 'dockerfile-utils validate() reports no problem',

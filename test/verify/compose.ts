@@ -499,8 +499,7 @@ function checkNetworks(p: Project, doc: Json, services: [string, Json][], add: (
     }
   }
   for (const n of Object.keys(declared)) if (!used.has(n)) add('compose.prod-networks', `network ${n} is declared but no service joins it`);
-  if (!declared.backend || declared.backend.internal !== true)
-    add('compose.prod-networks', 'the backend network is missing or not internal: services on it could reach out');
+  if (declared.backend?.internal !== true) add('compose.prod-networks', 'the backend network is missing or not internal: services on it could reach out');
   // A proxy as the entry point must not reach the data services (web, the entry point without one, must).
   const entry = entryService(p);
   const entryNets = new Set(entry === 'web' ? [] : of(doc.services?.[entry]));

@@ -3,6 +3,7 @@
 import { CHECKS, CHECK_IDS, type CheckId } from './checks.js';
 import { validateCompose } from './compose.js';
 import { validateDockerfile } from './dockerfile.js';
+import { validateKubernetes } from './kubernetes.js';
 import { BatchChecks } from './external.js';
 import type { Problem, Project } from './project.js';
 import { validateSyntax } from './syntax.js';
@@ -13,7 +14,7 @@ export type { Problem, Project };
 
 /** Every check that runs in this process (everything but python3 and bash -n). */
 export function verifyInProcess(p: Project): Problem[] {
-  return [...validateSyntax(p), ...validateCompose(p), ...validateDockerfile(p), ...validateWiring(p)];
+  return [...validateSyntax(p), ...validateCompose(p), ...validateDockerfile(p), ...validateWiring(p), ...validateKubernetes(p)];
 }
 
 /** Every check, for one project. */

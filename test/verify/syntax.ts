@@ -1,6 +1,7 @@
 // File-level checks that need no knowledge of the stack: every data file parses, templates left nothing
 // behind, shell scripts have a safe header. (Python and `bash -n` run in batches: see external.ts.)
 import { parse as parseToml } from 'smol-toml';
+import { parseAllDocuments } from 'yaml';
 import { type Problem, type Project, yamlOf } from './project.js';
 
 const tomlCache = new Map<string, string | null>();
@@ -118,7 +119,12 @@ export function validateSyntax(p: Project): Problem[] {
       if (m) problems.push({ file, check: 'render', message: `"${m[2]}" in the output, line ${content.slice(0, m.index + m[1]!.length).split('\n').length}` });
     }
 
-    if (/\.ya?ml$/.test(file)) {
+    if (/\.ya?ml$/.test(file) && /^---$/m.test(content)) {
+      // Several documents in one file (Kubernetes manifests): each must parse.
+      for (const doc of parseAllDocuments(content, { uniqueKeys: true })) {
+        if (doc.errors.length > 0) problems.push({ file, check: 'syntax.yaml', message: doc.errors[0]!.message.split('\n')[0]! });
+      }
+    } else if (/\.ya?ml$/.test(file)) {
       const parsed = yamlOf(p, file);
       if (parsed && !parsed.ok) problems.push({ file, check: 'syntax.yaml', message: parsed.error });
     } else if (file.endsWith('.json')) {
