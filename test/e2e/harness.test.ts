@@ -5,6 +5,7 @@ import { createServer, connect, type Server } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { confinementProblems } from '../support/live/app.js';
 import { Forwarder } from '../support/live/forwarder.js';
 import { RUN_DIR } from '../support/live/paths.js';
 import { freePort, isAlive, runCommand, sleep, start, stop } from '../support/live/proc.js';
@@ -125,6 +126,15 @@ test('process control: stop sends SIGTERM, escalates to SIGKILL after the grace 
   assert.match(r.output, /err/);
   const slow = await runCommand('sleep', ['5'], { timeoutMs: 300 });
   assert.ok(slow.timedOut);
+});
+
+test('the confinement check names what an unconfined process has (this test runner: root, capabilities, no no_new_privs)', () => {
+  const problems = confinementProblems(process.pid, 10001, ['/']).join('\n');
+  if (process.getuid?.() === 0) {
+    assert.match(problems, /runs as UIDs 0/);
+    assert.match(problems, /CapBnd is [0-9a-f]+, not empty/);
+  }
+  assert.match(problems, /no_new_privs is not set|\/ is not mounted read-only/);
 });
 
 test('sandbox: names resolve to loopback, ports inside are reachable, dependencies go through pausable forwarders, nothing survives', async () => {

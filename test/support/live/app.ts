@@ -48,10 +48,45 @@ export function imageEnv(image: ImageCommand, venv: Venv, home: string, extra: R
   return { ...(venv.env() as Record<string, string>), ...fromImage, HOME: home, ...extra };
 }
 
-/** argv run as the image's USER (setpriv), when the image names one and we are root. */
+/**
+ * argv run as the image's USER (setpriv), when the image names one and we are root: as the production
+ * securityContext runs it (compose's cap_drop ALL and no-new-privileges, Kubernetes' restricted pod security):
+ * no capabilities, not even in the bounding set, and no way to gain privileges.
+ */
 export function asImageUser(image: ImageCommand, argv: string[]): string[] {
   if (image.uid === undefined || image.uid === 0 || process.getuid?.() !== 0) return argv;
-  return ['setpriv', `--reuid=${image.uid}`, `--regid=${image.gid ?? image.uid}`, '--clear-groups', '--', ...argv];
+  return [
+    'setpriv',
+    `--reuid=${image.uid}`,
+    `--regid=${image.gid ?? image.uid}`,
+    '--clear-groups',
+    '--inh-caps=-all',
+    '--bounding-set=-all',
+    '--no-new-privs',
+    '--',
+    ...argv,
+  ];
+}
+
+/** How a running process is confined, from /proc: its UIDs, capability sets, no_new_privs, read-only mounts. */
+export function confinementProblems(pid: number, uid: number, readOnly: string[]): string[] {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => new RegExp(`^${name}:\\s+(.*)$`, 'm').exec(status)?.[1]?.trim() ?? '';
+  const out: string[] = [];
+  if (
+    field('Uid')
+      .split(/\s+/)
+      .some((u) => Number(u) !== uid)
+  )
+    out.push(`runs as UIDs ${field('Uid')}, not ${uid}`);
+  for (const set of ['CapEff', 'CapPrm', 'CapBnd']) if (BigInt(`0x${field(set)}`) !== 0n) out.push(`${set} is ${field(set)}, not empty`);
+  if (field('NoNewPrivs') !== '1') out.push('no_new_privs is not set');
+  const mounts = readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n');
+  for (const dir of readOnly) {
+    const m = mounts.find((l) => l.split(' ')[4] === dir);
+    if (!m || !/(^|,)ro(,|$)/.test(m.split(' ')[5] ?? '')) out.push(`${dir} is not mounted read-only`);
+  }
+  return out;
 }
 
 /** A folder the image's user can write (as /tmp or a volume is in the container). */

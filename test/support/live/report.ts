@@ -15,6 +15,7 @@ const COLUMNS = [
   'sandbox',
   'migrate',
   'start',
+  'confined',
   'health',
   'ready',
   'dep:*',

@@ -18,7 +18,7 @@ import { addKind } from '../../../src/edit/add-kind.js';
 import { updateProject } from '../../../src/edit/update.js';
 import { render } from '../../../src/render/render.js';
 import { readCompose } from '../tools/common.js';
-import { type AppSpec, type RunningApp, imageEnv, imageProblems, readImage, runMigrate, startApp, writableDir } from './app.js';
+import { type AppSpec, type RunningApp, confinementProblems, imageEnv, imageProblems, readImage, runMigrate, startApp, writableDir } from './app.js';
 import type { ImageCommand } from './dockerfile.js';
 import { ciTestEnv, composeCommand, composeEnvironment, parseUrl, prodEnvFile } from './env.js';
 import type { PauseMode } from './forwarder.js';
@@ -407,6 +407,16 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
     if (!app) return finish();
     const running = app;
     cleanups.push(async () => void (await sb.stopProcess(running.process, 'SIGKILL', 2000)));
+
+    // Confined as production runs it (compose's hardening, Kubernetes' restricted securityContext).
+    if (spec.image.uid && process.getuid?.() === 0) {
+      const uid = spec.image.uid;
+      await rec.run('confined', ['start'], async () => {
+        const problems = confinementProblems(running.process.innerPid, uid, [projectDir, v.dir]);
+        if (problems.length) throw new Error(problems.join('; '));
+        return `UID ${uid}, no capabilities (effective, permitted, bounding), no_new_privs, code and venv read-only`;
+      });
+    }
 
     await rec.run('health', ['start'], async () => {
       const rid = `e2e-${randomBytes(4).toString('hex')}`;
