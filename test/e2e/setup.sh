@@ -13,6 +13,7 @@ PACKAGES=(
   iproute2 util-linux mount libc-bin
   postgresql-client mariadb-client redis-tools
   python3-venv python3-dev build-essential libmariadb-dev pkg-config
+  docker.io debootstrap
 )
 
 SUDO=()

@@ -48,10 +48,11 @@ export function prodEnvFile(projectDir: string, plan: StackPlan, overrides: Reco
 }
 
 /** A compose service's environment (mapping or list form), interpolated. */
-export function composeEnvironment(projectDir: string, service: string, values: Record<string, string>): Record<string, string> {
-  const compose = readCompose(projectDir, 'prod');
+export function composeEnvironment(projectDir: string, service: string, values: Record<string, string>, mode: 'prod' | 'dev' = 'prod'): Record<string, string> {
+  const compose = readCompose(projectDir, mode);
+  const file = mode === 'prod' ? 'compose.prod.yaml' : 'compose.yaml';
   const s = compose.services[service];
-  if (!s) throw new Error(`compose.prod.yaml has no service ${service}`);
+  if (!s) throw new Error(`${file} has no service ${service}`);
   const raw = s.environment;
   const entries: Array<[string, string]> = Array.isArray(raw)
     ? raw.map((e: string) => [e.split('=')[0]!, e.split('=').slice(1).join('=')])
@@ -59,7 +60,7 @@ export function composeEnvironment(projectDir: string, service: string, values: 
   const problems: string[] = [];
   const out: Record<string, string> = {};
   for (const [k, v] of entries) out[k] = interpolate(v, values, problems);
-  if (problems.length) throw new Error(`compose.prod.yaml ${service}: ${problems.join('; ')}`);
+  if (problems.length) throw new Error(`${file} ${service}: ${problems.join('; ')}`);
   return out;
 }
 

