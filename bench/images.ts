@@ -25,7 +25,7 @@ function singleStage(cmd: string[], port: string): string {
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 ARG UID=10001
-RUN adduser --disabled-password --gecos "" --home /nonexistent --shell /sbin/nologin --no-create-home --uid "\${UID}" appuser
+RUN useradd --uid "\${UID}" --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin appuser
 RUN --mount=type=cache,target=/root/.cache/pip \\
     --mount=type=bind,source=requirements.txt,target=requirements.txt \\
     python -m pip install -r requirements.txt

@@ -253,6 +253,17 @@ breaks('web keeps its capabilities', 'compose.prod-hardening', (p) => editYaml(p
   message: /cap_drop/,
 });
 breaks('web without limits', 'compose.prod-hardening', (p) => editYaml(p, 'compose.prod.yaml', (d) => delete d.services.web.deploy), { message: /limit/ });
+breaks('migrate keeps its capabilities', 'compose.prod-hardening', (p) => editYaml(p, 'compose.prod.yaml', (d) => delete d.services.migrate.cap_drop), {
+  message: /migrate runs the app's image without cap_drop ALL/,
+});
+breaks(
+  'a service without a PIDs limit',
+  'compose.prod-hardening',
+  (p) => editYaml(p, 'compose.prod.yaml', (d) => delete d.services.cache.deploy.resources.limits.pids),
+  {
+    message: /cache has no PIDs limit/,
+  },
+);
 breaks('no log rotation', 'compose.prod-hardening', (p) => editYaml(p, 'compose.prod.yaml', (d) => delete d.services.prometheus.logging), {
   message: /logging/,
 });

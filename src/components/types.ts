@@ -197,6 +197,21 @@ export interface DerivedFile {
   build(input: { name: string; requirements: string[]; devRequirements: string[] }): string;
 }
 
+/** Alert rules (Prometheus); `expr` says job="JOB" where the scrape job's name goes (compose and Kubernetes differ). */
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  severity: 'critical' | 'warning' | 'info';
+  summary: string;
+  description: string;
+}
+
+export interface AlertRuleGroup {
+  name: string;
+  rules: AlertRule[];
+}
+
 export interface Contribution {
   appProcesses?: Record<string, AppProcess>;
   services?: { dev?: Record<string, ComposeService>; prod?: Record<string, ComposeService> };
@@ -226,6 +241,8 @@ export interface Contribution {
   partials?: Record<string, PartialSpec>;
   /** Files built from data (the lock of the dependencies). */
   derivedFiles?: DerivedFile[];
+  /** Alert rules the metrics scraper evaluates (a rule file in compose, a PrometheusRule in Kubernetes). */
+  alertRules?: AlertRuleGroup[];
   /** Several files built from the whole plan (path → content), e.g. Kubernetes manifests. */
   derivedTree?: (plan: StackPlan) => Record<string, string>;
   /**

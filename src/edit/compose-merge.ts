@@ -3,7 +3,7 @@
 // all survive. A value the user changed that the change also wants to change is kept and reported.
 import { isDeepStrictEqual } from 'node:util';
 import { type Document, isMap, isNode, isScalar, parseDocument } from 'yaml';
-import { flowShortLists } from '../render/compose-file.js';
+import { styleComposeNodes } from '../render/compose-file.js';
 
 export class ComposeParseError extends Error {
   constructor(file: string, detail: string) {
@@ -37,7 +37,7 @@ export function applyComposeChange(doc: Document, before: Data, after: Data): Co
   const conflicts: ComposeConflict[] = [];
   const set = (path: string[], value: unknown) => {
     const node = doc.createNode(value);
-    if (isNode(node)) flowShortLists(node);
+    if (isNode(node)) styleComposeNodes(node);
     doc.setIn(path, node);
   };
   // A key the change adds goes where the new model has it: after the nearest key before it that the user's
@@ -47,7 +47,7 @@ export function applyComposeChange(doc: Document, before: Data, after: Data): Co
     const key = path[path.length - 1]!;
     if (!isMap(parent)) return set(path, value);
     const node = doc.createNode(value);
-    if (isNode(node)) flowShortLists(node);
+    if (isNode(node)) styleComposeNodes(node);
     const keyOf = (item: { key: unknown }) => (isScalar(item.key) ? String((item.key as { value: unknown }).value) : String(item.key));
     const before = order.slice(0, order.indexOf(key)).reverse();
     const anchor = before.map((k) => parent.items.findIndex((item) => keyOf(item) === k)).find((i) => i >= 0);

@@ -34,14 +34,32 @@ function healthcheck(mode: Mode): Record<string, unknown> {
   };
 }
 
+/** The app's own processes (web, migrate, workers): a handful of processes and threads each. */
+const APP_PIDS = 256;
+/**
+ * Every other service: enough for a database's process or thread per connection (PostgreSQL's and MySQL's
+ * default 100/151 connections plus their own workers) and for an Erlang or Go runtime's threads, while a fork
+ * bomb or a thread leak still stops at a bound instead of exhausting the host's PIDs.
+ */
+const SERVICE_PIDS = 512;
+
+function withPidsLimit(service: ComposeService, pids: number): ComposeService {
+  const deploy = (service.deploy ?? {}) as { resources?: { limits?: Record<string, unknown> } };
+  if (deploy.resources?.limits?.pids !== undefined) return service;
+  return { ...service, deploy: { ...deploy, resources: { ...deploy.resources, limits: { ...deploy.resources?.limits, pids } } } };
+}
+
 /** Production defaults every service gets unless its component already says otherwise. */
 function prodDefaults(service: ComposeService): ComposeService {
-  return {
-    restart: 'unless-stopped',
-    ...service,
-    security_opt: service.security_opt ?? ['no-new-privileges:true'],
-    logging: service.logging ?? { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } },
-  };
+  return withPidsLimit(
+    {
+      restart: 'unless-stopped',
+      ...service,
+      security_opt: service.security_opt ?? ['no-new-privileges:true'],
+      logging: service.logging ?? { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } },
+    },
+    SERVICE_PIDS,
+  );
 }
 
 /**
@@ -82,7 +100,15 @@ function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[]
       depends_on: dependsOn(contributions, false),
       ...(mode === 'dev'
         ? { volumes: ['./app:/app/app', ...sqliteVolume(contributions)] }
-        : { restart: 'no', read_only: true, tmpfs: ['/tmp'], volumes: sqliteVolume(contributions) }),
+        : {
+            // A one-shot job, confined like web: same image, same code, run with the same hardening.
+            restart: 'no',
+            read_only: true,
+            tmpfs: ['/tmp'],
+            cap_drop: ['ALL'],
+            volumes: sqliteVolume(contributions),
+            deploy: { resources: { limits: { cpus: '1.0', memory: '512M', pids: APP_PIDS } } },
+          }),
     });
   }
 
@@ -114,7 +140,7 @@ function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[]
           tmpfs: ['/tmp'],
           cap_drop: ['ALL'],
           stop_grace_period: '30s',
-          deploy: { resources: { limits: { cpus: '1.0', memory: '512M' }, reservations: { memory: '128M' } } },
+          deploy: { resources: { limits: { cpus: '1.0', memory: '512M', pids: APP_PIDS }, reservations: { memory: '128M' } } },
         };
   services.web = withoutEmpty(web);
 
@@ -141,7 +167,7 @@ function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[]
               tmpfs: ['/tmp'],
               cap_drop: ['ALL'],
               stop_grace_period: proc.stopGracePeriod ?? '30s',
-              deploy: { resources: { limits: proc.limits ?? { memory: '512M' } } },
+              deploy: { resources: { limits: { pids: APP_PIDS, ...(proc.limits ?? { memory: '512M' }) } } },
             },
       );
     }

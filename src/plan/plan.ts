@@ -93,6 +93,7 @@ export function plan(answers: Answers, preset?: PlanPreset, options: { hold?: Re
     ),
     derivedFiles: all('derivedFiles'),
     derivedTrees: contributions.flatMap((c) => (c.derivedTree ? [c.derivedTree] : [])),
+    alertRules: all('alertRules'),
     dependencyFiles,
     capabilities: [...capabilities],
     docs: contributions.flatMap((c) => (c.docs ? [c.docs] : [])),

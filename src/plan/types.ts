@@ -1,5 +1,5 @@
 import type { Answers } from '../answers/options.js';
-import type { BackupFacet, Capability, ComposeService, DerivedFile, DocsFacet, EnvVar, ServeSpec, SettingFacet } from '../components/types.js';
+import type { AlertRuleGroup, BackupFacet, Capability, ComposeService, DerivedFile, DocsFacet, EnvVar, ServeSpec, SettingFacet } from '../components/types.js';
 import type { PresetValues } from '../preset/load.js';
 
 export interface ComposeModel {
@@ -53,6 +53,8 @@ export interface StackPlan {
   derivedFiles: DerivedFile[];
   /** Builders of several files from the whole plan (Kubernetes manifests). */
   derivedTrees: ((plan: StackPlan) => Record<string, string>)[];
+  /** Every component's alert rules (the metrics scraper's rule file, a PrometheusRule in Kubernetes). */
+  alertRules: AlertRuleGroup[];
   /** The files that define the Python dependencies (the image build reads them; a change rebuilds). */
   dependencyFiles: string[];
   /** Capabilities of the chosen components: what shared templates test instead of component ids. */

@@ -23,7 +23,8 @@ const seed = FRAMEWORKS.map((framework, i) => ({
 const covering = coveringSet(FACTORS, seed);
 const rows: EngineRow[] = covering.map((r, i) => ({
   id: `${r.framework}-${r.database}-${r.cache}${r.packaging === 'pip' ? '-pip' : ''}`,
-  answers: { ...(r as Partial<Answers>), proxy: 'none', observability: ['prometheus'], extras: [] },
+  // The stacks that build every target also run the image as their Kubernetes Deployment would.
+  answers: { ...(r as Partial<Answers>), proxy: 'none', observability: ['prometheus'], extras: i < seed.length ? ['kubernetes'] : [] },
   full: i < seed.length,
 }));
 const only = process.env.ENGINE_ONLY ? new RegExp(process.env.ENGINE_ONLY) : undefined;

@@ -483,6 +483,13 @@ function checkProduction(p: Project, doc: Json, services: [string, Json][], oneS
     }
     if (!s?.deploy?.resources?.limits?.memory) add('compose.prod-hardening', `${name} has no memory limit`);
   }
+  for (const [name, s] of services) {
+    if (!s?.deploy?.resources?.limits?.pids && !s?.pids_limit) add('compose.prod-hardening', `${name} has no PIDs limit (deploy.resources.limits.pids)`);
+    // Every process of the app's image (web, migrate, workers) is confined like web.
+    if (!String(s?.image ?? '').startsWith('${IMAGE')) continue;
+    if (s.read_only !== true) add('compose.prod-hardening', `${name} runs the app's image without read_only`);
+    if (!Array.isArray(s.cap_drop) || !s.cap_drop.includes('ALL')) add('compose.prod-hardening', `${name} runs the app's image without cap_drop ALL`);
+  }
 }
 
 /** Services that hold data: the entry point must not be able to reach them. */

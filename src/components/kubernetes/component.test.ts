@@ -53,6 +53,24 @@ test('the environment splits into settings and secrets; URLs with a password are
   assert.equal(dependencyPortsOf(p), [443, 5432, 5672, 6379]);
 });
 
+test("the PrometheusRule holds prometheus/alerts.yml's rules, for the job its ServiceMonitor scrapes", () => {
+  const f = files();
+  const rule = parse(f.get('k8s/base/prometheus-rule.yaml')!);
+  const monitor = parse(f.get('k8s/base/service-monitor.yaml')!);
+  const service = parse(f.get('k8s/base/service.yaml')!);
+  assert.ok(parse(f.get('k8s/base/kustomization.yaml')!).resources.includes('prometheus-rule.yaml'));
+  // A ServiceMonitor labels its targets job=<Service name>; compose's scrape job is "app".
+  assert.equal(monitor.spec.selector.matchLabels, service.metadata.labels);
+  const alerts = parse(f.get('prometheus/alerts.yml')!);
+  const asCompose = JSON.parse(JSON.stringify(rule.spec.groups).replaceAll(`job=\\"${service.metadata.name}\\"`, 'job=\\"app\\"'));
+  assert.ok(rule.spec.groups.flatMap((g: { rules: unknown[] }) => g.rules).length >= 3);
+  assert.equal(asCompose, alerts.groups);
+  // Without Prometheus: no ServiceMonitor, no rules.
+  const none = files({ observability: [] });
+  assert.not.ok(none.has('k8s/base/prometheus-rule.yaml'));
+  assert.not.ok(none.has('prometheus/alerts.yml'));
+});
+
 test('the migrations Job and the worker Deployments come from the same commands as compose', () => {
   const p = plan({ ...defaultsFor('svc'), framework: 'django', extras: ['worker', 'kubernetes'] });
   const f = new Map(render(p, { secret: () => 's' }).map((x) => [x.path, x.content]));

@@ -2,6 +2,7 @@
 // commands, the environment, the probes and the limits all come from the plan, so the two cannot drift.
 // Written as a kustomize tree (k8s/base, k8s/overlays/staging, k8s/overlays/production) with `yaml`.
 import { stringify } from 'yaml';
+import { ruleGroups } from '../shared/rule-groups.js';
 import type { StackPlan } from '../../plan/types.js';
 
 type Obj = Record<string, unknown>;
@@ -307,6 +308,16 @@ export function kubernetesFiles(plan: StackPlan): Record<string, string> {
       spec: { selector: { matchLabels: labels(n, 'web') }, endpoints: [{ port: 'http', path: '/metrics', interval: '15s' }] },
     });
     base.push('service-monitor.yaml');
+    if (plan.alertRules.length) {
+      // The rules compose's Prometheus loads from prometheus/alerts.yml, for the job the ServiceMonitor scrapes.
+      put('base/prometheus-rule.yaml', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: { name: `${n}-alerts`, labels: labels(n, 'web') },
+        spec: { groups: ruleGroups(plan.alertRules, `${n}-web`) },
+      });
+      base.push('prometheus-rule.yaml');
+    }
   }
 
   const env = appEnvironment(plan);

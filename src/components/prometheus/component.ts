@@ -1,7 +1,29 @@
 // Prometheus: scrapes the app's /metrics, evaluates alert rules.
+import { Document } from 'yaml';
+import type { StackPlan } from '../../plan/types.js';
 import type { Component } from '../types.js';
 import { IMAGES } from '../pins.js';
 import { devHostPort } from '../shared/dev-port.js';
+import { ruleGroups } from '../shared/rule-groups.js';
+import { alertRules } from './alert-rules.js';
+
+/** compose's scrape job (prometheus/prometheus.yml). */
+const JOB = 'app';
+
+/** Every component's rules, for compose's scrape job (one function, so equal answers plan equal plans). */
+function alertsTree(plan: StackPlan): Record<string, string> {
+  return { 'prometheus/alerts.yml': alertsFile(plan.answers.name, ruleGroups(plan.alertRules, JOB)) };
+}
+
+function alertsFile(name: string, groups: ReturnType<typeof ruleGroups>): string {
+  const doc = new Document({ groups });
+  doc.commentBefore = [
+    ` Alert rules for ${name}, evaluated by Prometheus (rule_files in prometheus.yml).`,
+    ' Metric names come from app/metrics.py. Check with: promtool check rules prometheus/alerts.yml',
+    ' Unit tests of these rules: promtool test rules prometheus/alerts_test.yml',
+  ].join('\n');
+  return doc.toString({ lineWidth: 0 });
+}
 
 export const component: Component = {
   id: 'prometheus',
@@ -40,9 +62,11 @@ export const component: Component = {
       volumes: { dev: ['prometheus-data'], prod: ['prometheus-data'] },
       files: [
         { from: 'prometheus.yml.ejs', to: 'prometheus/prometheus.yml' },
-        { from: 'alerts.yml.ejs', to: 'prometheus/alerts.yml' },
         { from: 'alerts_test.yml.ejs', to: 'prometheus/alerts_test.yml' },
       ],
+      alertRules: alertRules(answers.name),
+      // Kubernetes writes the same rules as a PrometheusRule.
+      derivedTree: alertsTree,
     };
   },
 };

@@ -13,7 +13,8 @@ export const component: Component = {
     url: 'amqp://${RABBITMQ_USER:-app}:${RABBITMQ_PASSWORD}@rabbitmq:5672/',
     requirement: PY.celery,
     about: 'RabbitMQ',
-    devUrl: 'amqp://guest:guest@localhost:5672/',
+    // No credentials: AMQP clients (Celery's kombu) log in as RabbitMQ's guest account when the URL names none.
+    devUrl: 'amqp://localhost:5672/',
     testUrl: 'amqp://app:pw@rabbitmq:5672/',
   },
   label: 'RabbitMQ',
@@ -51,7 +52,7 @@ export const component: Component = {
         {
           group: 'connection',
           field: 'amqp_url: str',
-          read: 'amqp_url=required("AMQP_URL", "amqp://guest:guest@localhost:5672/")',
+          read: 'amqp_url=required("AMQP_URL", "amqp://localhost:5672/")',
           production: ['AMQP_URL', 'amqp://app:pw@rabbitmq:5672/'],
         },
       ],

@@ -25,8 +25,12 @@ export function uvTag(): string {
   return IMAGES.uv.ref;
 }
 
-async function present(engine: Engine, tag: string): Promise<boolean> {
-  return (await engine.docker(['image', 'inspect', '--format', '{{.Id}}', tag], { timeoutMs: 20_000 })).code === 0;
+/** Bumped when standin.sh changes what it makes: an engine holding an older stand-in imports the new one. */
+const STANDIN_REVISION = '5';
+
+async function present(engine: Engine, tag: string, revision?: string): Promise<boolean> {
+  const r = await engine.docker(['image', 'inspect', '--format', '{{index .Config.Labels "pydocker.standin"}}', tag], { timeoutMs: 20_000 });
+  return r.code === 0 && (revision === undefined || r.output.trim() === revision);
 }
 
 async function importTar(engine: Engine, tar: string, tag: string, changes: string[]) {
@@ -38,9 +42,9 @@ async function importTar(engine: Engine, tar: string, tag: string, changes: stri
 export async function ensureBaseImages(engine: Engine): Promise<string[]> {
   const made: string[] = [];
   const python = pythonTag();
-  if (!(await present(engine, python))) {
+  if (!(await present(engine, python, STANDIN_REVISION))) {
     mkdirSync(ENGINE_CACHE, { recursive: true });
-    const tar = join(ENGINE_CACHE, `python-${STANDIN_PYTHON}-trixie-v2.tar`);
+    const tar = join(ENGINE_CACHE, `python-${STANDIN_PYTHON}-trixie-r${STANDIN_REVISION}.tar`);
     if (!existsSync(tar)) {
       const r = await runCommand('bash', [join(HERE, 'standin.sh'), tar], { timeoutMs: 900_000 });
       if (r.code !== 0) throw new Error(`making the Python stand-in failed: ${r.output}`);
@@ -51,6 +55,7 @@ export async function ensureBaseImages(engine: Engine): Promise<string[]> {
       // uv trusts its own roots unless told; the stand-in's bundle also holds the CAs this machine adds.
       'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt',
       'CMD ["python3"]',
+      `LABEL pydocker.standin=${STANDIN_REVISION}`,
     ]);
     made.push(python);
   }

