@@ -76,6 +76,19 @@ test('a key the change adds lands where the new model has it, so an unedited fil
   assert.equal(Object.keys(parse(mine.toString()).services.proxy), ['image', 'networks', 'labels', 'volumes', 'ports']);
 });
 
+test('a plain `restart: no` (false to a YAML 1.1 reader) comes out quoted when a change is merged in; keys stay as they are', () => {
+  const before = models({ cache: 'none' }).prod;
+  const after = models({ cache: 'redis' }).prod;
+  const text = composeText(before, 'header').replace('restart: "no"', 'restart: no');
+  assert.match(text, /restart: no\n/);
+  const doc = parseCompose('compose.prod.yaml', `${text}x-flags:\n  on: yes\n`);
+  applyComposeChange(doc, before as never, after as never);
+  const out = doc.toString(COMPOSE_STRINGIFY);
+  assert.match(out, /restart: "no"\n/);
+  assert.match(out, /\n {2}on: "yes"\n/);
+  assert.is(parse(out).services.migrate.restart, 'no');
+});
+
 test('malformed YAML is refused with its line', () => {
   try {
     parseCompose('compose.yaml', 'services:\n  web:\n    image: [unclosed\n');

@@ -3,7 +3,7 @@
 // all survive. A value the user changed that the change also wants to change is kept and reported.
 import { isDeepStrictEqual } from 'node:util';
 import { type Document, isMap, isNode, isScalar, parseDocument } from 'yaml';
-import { styleComposeNodes } from '../render/compose-file.js';
+import { quoteBooleanWords, styleComposeNodes } from '../render/compose-file.js';
 
 export class ComposeParseError extends Error {
   constructor(file: string, detail: string) {
@@ -86,5 +86,6 @@ export function applyComposeChange(doc: Document, before: Data, after: Data): Co
     if (!isDeepStrictEqual(yours, a)) conflicts.push({ path: path.join('.'), yours, wanted: a });
   };
   walk([], before, after);
+  quoteBooleanWords(doc);
   return conflicts;
 }

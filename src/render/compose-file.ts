@@ -26,8 +26,20 @@ export function styleComposeNodes(doc: Document | Node): void {
       const width = node.items.reduce((n, i) => n + String((i as { value: unknown }).value).length + 4, 0);
       if (width <= FLOW_MAX && node.items.length > 1) node.flow = true;
     },
-    Scalar(_, node) {
-      if (typeof node.value === 'string' && YAML11_BOOLEAN.test(node.value)) node.type = 'QUOTE_DOUBLE';
+  });
+  quoteBooleanWords(doc);
+}
+
+/**
+ * Quotes string values (not keys) that a YAML 1.1 reader would take for booleans (`restart: no`). The value stays
+ * the same string for YAML 1.2 readers such as Compose; also applied to a user's file when a change is merged in.
+ */
+export function quoteBooleanWords(doc: Document | Node): void {
+  visit(doc, {
+    Scalar(key, node) {
+      if (key === 'key') return;
+      const plain = node.type === undefined || node.type === 'PLAIN';
+      if (plain && typeof node.value === 'string' && YAML11_BOOLEAN.test(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
 }

@@ -124,7 +124,8 @@ test('an unedited project upgrades to exactly what this version generates for it
   const r = spawnSync(process.execPath, [BIN, 'new', fresh, '--answers', `${fresh}.json`, '--yes'], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   const differ = treeDiff(snapshot(dir), snapshot(fresh)).filter((p) => !p.startsWith('.git/') && p !== '.env' && p !== '.yo-rc.json');
-  assert.equal(differ, []);
+  const diffs = differ.map((p) => spawnSync('diff', ['-u', join(fresh, p), join(dir, p)], { encoding: 'utf8' }).stdout).join('\n');
+  assert.equal(differ, [], diffs);
 });
 
 test('postgres: 17 is kept (with its data path) unless --migrate-postgres, which writes the dump-and-restore steps', () => {
