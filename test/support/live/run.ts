@@ -526,7 +526,16 @@ export async function runCombination(prep: Prepared, ctx: RunContext): Promise<C
 
     await rec.run('metrics', ['start'], async () => {
       await sb.request(port, { path: `/e2e-unmatched-${randomBytes(3).toString('hex')}` });
-      const r = await sb.request(port, { path: '/metrics' });
+      // A request is counted when its handling ends, which can be just after the client has the response (the
+      // ASGI middleware records after the last body chunk is sent), and a scrape may reach the other worker
+      // first: scrape until the unknown path's sample is there, for up to 5 s.
+      const unmatched = (body: string) =>
+        body.split('\n').some((l) => l.startsWith('http_requests_total{') && l.includes('route="<unmatched>"') && l.includes('status="404"'));
+      let r = await sb.request(port, { path: '/metrics' });
+      for (const deadline = Date.now() + 5_000; r.status === 200 && !unmatched(r.body) && Date.now() < deadline; ) {
+        await sleep(200);
+        r = await sb.request(port, { path: '/metrics' });
+      }
       if (r.status !== 200) throw new Error(`GET /metrics ${r.status}`);
       const ct = String(r.headers['content-type'] ?? '');
       if (!/^text\/plain/.test(ct) && !/openmetrics/.test(ct)) throw new Error(`content-type ${ct}`);
