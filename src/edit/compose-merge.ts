@@ -35,19 +35,19 @@ export function parseCompose(file: string, text: string): Document {
 /** Walks before → after and applies each difference to `doc` where the user left the old value alone. */
 export function applyComposeChange(doc: Document, before: Data, after: Data): ComposeConflict[] {
   const conflicts: ComposeConflict[] = [];
-  const set = (path: string[], value: unknown) => {
+  const styled = (value: unknown) => {
     const node = doc.createNode(value);
     if (isNode(node)) styleComposeNodes(node);
-    doc.setIn(path, node);
+    return node;
   };
+  const set = (path: string[], value: unknown) => doc.setIn(path, styled(value));
   // A key the change adds goes where the new model has it: after the nearest key before it that the user's
   // mapping still has (so an unedited file ends up exactly as the new version writes it).
   const insert = (path: string[], value: unknown, order: string[]) => {
     const parent = doc.getIn(path.slice(0, -1), true);
     const key = path[path.length - 1]!;
     if (!isMap(parent)) return set(path, value);
-    const node = doc.createNode(value);
-    if (isNode(node)) styleComposeNodes(node);
+    const node = styled(value);
     const keyOf = (item: { key: unknown }) => (isScalar(item.key) ? String((item.key as { value: unknown }).value) : String(item.key));
     const before = order.slice(0, order.indexOf(key)).reverse();
     const anchor = before.map((k) => parent.items.findIndex((item) => keyOf(item) === k)).find((i) => i >= 0);

@@ -201,21 +201,27 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
     const prodServices: Record<string, Record<string, unknown>> = { web: hostNetworked(webEnv) };
     if (prod.services.migrate) prodServices.migrate = hostNetworked(envOf('migrate', 'prod', prodValues));
     writeOverride(prodServices);
-    const compose = (args: string[], tagName: string, file = 'compose.prod.yaml', timeoutMs = 180_000) => {
-      // Interpolation of the whole file: the services not run (db, cache) need their secrets set, to anything.
-      writeFileSync(
-        envFile,
-        `${Object.entries({ ...prodEnvFile(projectDir, plan, {}), IMAGE: projectName, TAG: tagName })
-          .map(([k, v]) => `${k}=${v}`)
-          .join('\n')}\n`,
-      );
-      return runCommand(composeBin, ['-f', file, '-f', override, '--env-file', envFile, '-p', projectName, ...args], {
+    // Interpolation of the whole file: the services not run (db, cache) need their secrets set, to anything.
+    writeFileSync(
+      envFile,
+      `${Object.entries({ ...prodEnvFile(projectDir, plan, {}), IMAGE: projectName })
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')}\n`,
+    );
+    // TAG picks the image target; compose takes the process environment over the env file.
+    const compose = (args: string[], tag: string, file = 'compose.prod.yaml', timeoutMs = 180_000) =>
+      runCommand(composeBin, ['-f', file, '-f', override, '--env-file', envFile, '-p', projectName, ...args], {
         cwd: projectDir,
-        env: { ...process.env, DOCKER_HOST: `unix://${e.socket}` },
+        env: { ...process.env, DOCKER_HOST: `unix://${e.socket}`, TAG: tag },
         timeoutMs,
       });
-    };
     const get = (path: string) => e.sandbox.request(port, { path, timeoutMs: 10_000 });
+    const until200 = (path: string, ms: number) =>
+      waitFor(`${path} 200`, ms, async () => ((await get(path).catch(() => undefined))?.status === 200 ? true : undefined), 300);
+    const webContainer = async () =>
+      (
+        await e.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', 'label=com.docker.compose.service=web'])
+      ).output.trim();
 
     if (prod.services.migrate) {
       await rec.run('migrate', async () => {
@@ -237,7 +243,7 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
       const r = await compose(['up', '-d', '--no-deps', '--no-build', '--pull', 'never', 'web'], 'runtime');
       if (r.code !== 0) throw new Error(`compose up web exited ${r.code}:\n${tail(r.output)}`);
       const t0 = Date.now();
-      await waitFor('/health 200', 90_000, async () => ((await get('/health').catch(() => undefined))?.status === 200 ? true : undefined), 300);
+      await until200('/health', 90_000);
       return `/health 200 ${((Date.now() - t0) / 1000).toFixed(1)} s after compose up`;
     });
     const logs = async () => (await compose(['logs', '--no-color', 'web'], 'runtime')).output;
@@ -245,9 +251,7 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
       writeFileSync(join(logDir, 'web.log'), await logs());
       return result;
     }
-    const container = (
-      await e.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', 'label=com.docker.compose.service=web'])
-    ).output.trim();
+    const container = await webContainer();
 
     await rec.run('ready', async () => {
       const r = await get('/health/ready');
@@ -287,7 +291,7 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
         } finally {
           await fw.resume();
         }
-        await waitFor('/health/ready 200 again', 30_000, async () => ((await get('/health/ready').catch(() => undefined))?.status === 200 ? true : undefined));
+        await until200('/health/ready', 30_000);
         return `${answers.cache} refused: /health/ready 503 naming it, /health 200; back to 200 when it answers`;
       });
     }
@@ -326,10 +330,8 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
         const r = await compose(['up', '-d', '--no-deps', '--no-build', '--pull', 'never', 'web'], 'debug');
         if (r.code !== 0) throw new Error(`compose up (debug) exited ${r.code}:\n${tail(r.output)}`);
         try {
-          await waitFor('/health 200', 90_000, async () => ((await get('/health').catch(() => undefined))?.status === 200 ? true : undefined), 300);
-          const id = (
-            await e.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', 'label=com.docker.compose.service=web'])
-          ).output.trim();
+          await until200('/health', 90_000);
+          const id = await webContainer();
           const tools = await e.docker(['exec', id, 'sh', '-c', 'curl -fsS http://127.0.0.1:$PORT/health/ready && jq --version && ps -o user= -p 1']);
           if (tools.code !== 0) throw new Error(`the debug tools failed: ${tools.output}`);
           return `serves /health under the same options; curl reaches /health/ready; ${tools.output.trim().split('\n').slice(1).join(', ')}`;
