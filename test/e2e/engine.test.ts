@@ -1,7 +1,8 @@
 // Tier 3: generated images built by a real Docker engine and run by the real Docker Compose (test/support/engine).
 // Rows: every pair of framework × database × cache × packaging at least once (a pairwise covering set); the
 // first row of each framework builds and runs every target (runtime, debug, dev: the project's pytest inside
-// its dev container) and waits for Docker's healthcheck. Sizes, layers and build times go to reports/engine.json.
+// its dev container) and waits for Docker's healthcheck. A last pair of tests runs compose.prod.yaml's networks on
+// the engine's real bridges (support/engine/networks.ts). Sizes, layers and build times go to reports/engine.json.
 // Environment: ENGINE_ONLY (regular expression on row ids), PYDOCKER_ENGINE_CACHE (the engine's cache folder).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CACHES, DATABASES, FRAMEWORKS, PACKAGINGS, type Answers } from '../../src/answers/options.js';
 import { forEngine20 } from '../support/engine/images.js';
+import { proxyOnBackend, runNetworkCheck } from '../support/engine/networks.js';
 import { type EngineResult, type EngineRow, runEngineStack } from '../support/engine/stack.js';
 import { coveringSet, uncoveredPairs } from '../support/live/combos.js';
 import { REPORTS, RUN_DIR } from '../support/live/paths.js';
@@ -79,6 +81,23 @@ test('tier 3 fails a stack whose production web service keeps its capabilities a
   assert.ok(confined && !confined.ok, JSON.stringify(r.checks, null, 2));
   assert.match(confined.message, /capabilities eff 0 prm 0 bnd [1-9]/);
   assert.match(confined.message, /without no_new_privs/);
+});
+
+test('tier 3 networks: web reaches the database, the proxy reaches web and not the database', async () => {
+  if (only && !only.test('networks')) return;
+  const r = await runNetworkCheck(dir);
+  console.log(`  networks: ${JSON.stringify(r.reached)}`);
+  assert.equal(r.problems, []);
+});
+
+test('tier 3 networks: a proxy put on the backend network is caught', async () => {
+  if (only && !only.test('networks')) return;
+  const r = await runNetworkCheck(dir, proxyOnBackend);
+  assert.ok(r.problems.includes('the proxy reaches the database by its service name'), r.problems.join('\n'));
+  assert.ok(
+    r.problems.some((p) => p.startsWith('the proxy reaches the database at its backend address')),
+    r.problems.join('\n'),
+  );
 });
 
 test.after(() => {

@@ -3,7 +3,8 @@
 // the sandbox's forwarders: one to each real server the app uses (db:5432, cache:6379, ... as compose names
 // them) and one to the egress proxy (egress-proxy.ts) that lets builds reach Debian's archive and PyPI.
 // The daemon runs without iptables, without a default bridge and without IP forwarding: containers use the
-// namespace's network (`--network host` there), which is the sandbox, not the machine.
+// namespace's network (`--network host` there), which is the sandbox, not the machine. Started with `networks`
+// it adds iptables rules and forwarding (still only in the sandbox's namespace) so compose networks work.
 // Its data root is a cache kept between runs (images, BuildKit's layer cache); one daemon uses it at a time.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -30,6 +31,11 @@ export interface EngineOptions {
   dependencies: Dependency[];
   /** Ports inside the test reaches (the app's). */
   inboundPorts: number[];
+  /**
+   * Compose's networks for real: the engine's iptables rules and IP forwarding, inside the sandbox's network
+   * namespace (they never touch the machine's). Off by default: the stacks run on the namespace's network.
+   */
+  networks?: boolean;
 }
 
 export class Engine {
@@ -68,7 +74,7 @@ export class Engine {
       });
       const engine = new Engine(sandbox, proxy, shortTemp('eng'));
       engine.lock = lock;
-      await engine.boot(dataRoot, join(options.logDir, 'dockerd.log'));
+      await engine.boot(dataRoot, join(options.logDir, 'dockerd.log'), options.networks ?? false);
       return engine;
     } catch (err) {
       await sandbox?.close();
@@ -78,7 +84,7 @@ export class Engine {
     }
   }
 
-  private async boot(dataRoot: string, log: string) {
+  private async boot(dataRoot: string, log: string, networks: boolean) {
     const execRoot = join(this.runDir, 'exec');
     mkdirSync(execRoot, { recursive: true });
     // Touch the log first: dockerd's own output goes there.
@@ -90,9 +96,10 @@ export class Engine {
         `--exec-root=${execRoot}`,
         `--pidfile=${join(this.runDir, 'docker.pid')}`,
         `--host=unix://${this.socket}`,
-        '--iptables=false',
+        // With networks: the bridges compose creates, isolated from each other by the engine's own rules.
+        `--iptables=${networks}`,
         '--ip6tables=false',
-        '--ip-forward=false',
+        `--ip-forward=${networks}`,
         '--ip-masq=false',
         '--bridge=none',
         '--userland-proxy=false',
