@@ -93,7 +93,10 @@ interface FrameworkResult {
   ratios: { health: number; healthCpu: number; readyProxy: number; healthProxy: number; bareProxy: number };
   load: { before: string; after: string };
   metrics: { series: number; routes: number; benchRoutes: number; bytes: number };
-  memory: { generated: number[]; bare: number[] };
+  /** Per worker, MiB: peak after the load, and resident at rest (after start). */
+  memory: { generated: number[]; bare: number[]; rest: { generated: number[]; bare: number[] } };
+  /** Spawn to the first 200: generated /health/ready (database and cache checked), bare /health. */
+  startMs: { generated: number; bare: number };
   inprocess: InProcess;
   sweep?: Array<{ routes: number; series: number; median_ms: number; collect_ms: number; exposition_ms: number }>;
 }
@@ -160,24 +163,35 @@ interface App {
   port: number;
   process: Started;
   log: string;
+  /** From spawning gunicorn to the first 200 of `readyPath` (polled every 10 ms). */
+  startMs: number;
 }
 
-async function startApp(name: string, cmd: string[], cwd: string, env: NodeJS.ProcessEnv, logDir: string): Promise<App> {
+async function startApp(name: string, cmd: string[], cwd: string, env: NodeJS.ProcessEnv, logDir: string, readyPath: string): Promise<App> {
   const log = join(logDir, `${name}.log`);
   const port = Number(env.PORT);
+  const t0 = performance.now();
   const p = start(cmd[0]!, cmd.slice(1), { cwd, env, log, group: true });
   cleanups.push(async () => void (await stop(p, { graceMs: 30_000 })));
+  let startMs = 0;
   try {
-    await waitFor(`${name} app on 127.0.0.1:${port}/health`, 60_000, async () => {
-      if (!p.running()) throw new Error(`gunicorn exited ${await p.exited}`);
-      const r = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-      return r?.status === 200 ? true : undefined;
-    });
+    await waitFor(
+      `${name} app on 127.0.0.1:${port}${readyPath}`,
+      60_000,
+      async () => {
+        if (!p.running()) throw new Error(`gunicorn exited ${await p.exited}`);
+        const r = await fetch(`http://127.0.0.1:${port}${readyPath}`).catch(() => undefined);
+        if (r?.status !== 200) return undefined;
+        startMs = performance.now() - t0;
+        return true;
+      },
+      10,
+    );
     await waitFor(`${name} app's 2 workers`, 30_000, async () => (childrenOf(p.pid).length >= 2 ? true : undefined));
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- ${log}\n${tail(log, 20)}`);
   }
-  return { name, port, process: p, log };
+  return { name, port, process: p, log, startMs };
 }
 
 async function get(url: string): Promise<{ status: number; body: string }> {
@@ -218,10 +232,10 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** Peak resident memory (VmHWM, MiB) of each worker of a gunicorn master. */
-function workerPeakRss(master: number): number[] {
+/** Resident memory (MiB) of each worker of a gunicorn master: now (VmRSS) or its peak so far (VmHWM). */
+function workerRss(master: number, field: 'VmRSS' | 'VmHWM'): number[] {
   return childrenOf(master).map((pid) => {
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
   });
 }
@@ -283,14 +297,17 @@ async function benchFramework(framework: Framework, withSweep: boolean): Promise
   if (m.code !== 0) throw new Error(`${migrate.join(' ')} failed (${m.code}):\n${m.output}`);
 
   step(`start: ${image.cmd.join(' ')} and ${image.cmd.map((a, i) => (i === 1 ? bare.target : a)).join(' ')}; ${server}`);
-  const gen = await startApp('generated', image.cmd, dir, venv.env(genEnv), logDir);
+  const gen = await startApp('generated', image.cmd, dir, venv.env(genEnv), logDir, '/health/ready');
   const bareApp_ = await startApp(
     'bare',
     image.cmd.map((a, i) => (i === 1 ? bare.target : a)),
     dir,
     venv.env(bareEnv),
     logDir,
+    '/health',
   );
+  // At rest: started, one request answered, nothing else yet.
+  const rest = { generated: workerRss(gen.process.pid, 'VmRSS'), bare: workerRss(bareApp_.process.pid, 'VmRSS') };
 
   // Sanity: readiness really checks PostgreSQL and Redis; the bare app answers.
   const ready = await get(`http://127.0.0.1:${gen.port}/health/ready`);
@@ -347,7 +364,7 @@ async function benchFramework(framework: Framework, withSweep: boolean): Promise
     const warm = round === 0 ? 2 : 1;
     for (const pair of PAIRS) for (const key of round % 2 ? [...pair].reverse() : pair) await measure(key, warm);
   }
-  const memory = { generated: workerPeakRss(gen.process.pid), bare: workerPeakRss(bareApp_.process.pid) };
+  const memory = { generated: workerRss(gen.process.pid, 'VmHWM'), bare: workerRss(bareApp_.process.pid, 'VmHWM'), rest };
   const scraped = await get(`http://127.0.0.1:${gen.port}/metrics`);
   const metrics = { ...countSeries(scraped.body), bytes: Buffer.byteLength(scraped.body) };
   if (metrics.benchRoutes !== ROUTES) throw new Error(`/metrics exposes ${metrics.benchRoutes} of the ${ROUTES} bench routes`);
@@ -392,6 +409,7 @@ async function benchFramework(framework: Framework, withSweep: boolean): Promise
     load: { before: loadBefore, after: loadavg() },
     metrics,
     memory,
+    startMs: { generated: gen.startMs, bare: bareApp_.startMs },
     inprocess: { generatedUs: variants.generated!, bareUs: variants.bare!, parts, variants, scrape },
     sweep,
   };
@@ -427,7 +445,14 @@ function printFramework(r: FrameworkResult): void {
   console.log(
     `  /metrics exposes ${r.metrics.series} series, ${r.metrics.routes} route labels (${r.metrics.benchRoutes} from the bench), ${(r.metrics.bytes / 1024).toFixed(0)} KiB`,
   );
+  const restRatio = Math.max(...r.memory.rest.generated) / Math.max(...r.memory.rest.bare);
+  console.log(
+    `  RSS per worker at rest (VmRSS, MiB):      generated ${mib(r.memory.rest.generated)}; bare ${mib(r.memory.rest.bare)}; ${restRatio.toFixed(2)}x (target <= 1.5x: ${mark(restRatio <= 1.5)})`,
+  );
   console.log(`  peak RSS per worker (VmHWM, MiB):         generated ${mib(r.memory.generated)}; bare ${mib(r.memory.bare)}`);
+  console.log(
+    `  start to first 200:                       generated /health/ready ${r.startMs.generated.toFixed(0)} ms; bare /health ${r.startMs.bare.toFixed(0)} ms`,
+  );
   console.log(`  in-process GET /health (no HTTP server), best of 15 batches of 1000, µs per request:`);
   for (const [name, us] of Object.entries(ip.variants)) {
     const delta =
@@ -442,7 +467,7 @@ function printFramework(r: FrameworkResult): void {
   }
   console.log(`    pieces alone, µs: ${parts}`);
   console.log(
-    `  in-process metrics_response():            ${ip.scrape.median_ms.toFixed(1)} ms median, ${ip.scrape.p99_ms.toFixed(1)} ms p99 (collect ${ip.scrape.collect_ms.toFixed(1)} + exposition ${ip.scrape.exposition_ms.toFixed(1)}), ${ip.scrape.series} series from ${ip.scrape.files} files`,
+    `  in-process metrics_response():            ${ip.scrape.median_ms.toFixed(1)} ms median, ${ip.scrape.p99_ms.toFixed(1)} ms p99, ${ip.scrape.series} series from ${ip.scrape.files} files; prometheus_client's MultiProcessCollector + generate_latest on the same files ${(ip.scrape.collect_ms + ip.scrape.exposition_ms).toFixed(1)} ms (collect ${ip.scrape.collect_ms.toFixed(1)} + exposition ${ip.scrape.exposition_ms.toFixed(1)})`,
   );
   if (r.sweep) {
     console.log(
@@ -484,8 +509,8 @@ async function main(): Promise<number> {
   }
   if (results.length > 1) {
     console.log(`\nSummary (req/s medians; ratios from pairs measured side by side)`);
-    const cols = ['framework', 'health', 'bare', 'gen/bare', '(by CPU)', 'ready', 'ready nginx', 'nginx/direct', 'scrape p99', 'RSS gen/bare'];
-    const widths = [10, 8, 8, 10, 10, 8, 13, 14, 12, 14];
+    const cols = ['framework', 'health', 'bare', 'gen/bare', '(by CPU)', 'ready', 'ready nginx', 'nginx/direct', 'scrape p99', 'rest RSS', 'peak RSS'];
+    const widths = [10, 8, 8, 10, 10, 8, 13, 14, 12, 14, 14];
     console.log(cols.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(''));
     for (const r of results) {
       const row = [
@@ -498,6 +523,7 @@ async function main(): Promise<number> {
         r.median.readyProxy.rps.toFixed(0),
         pct(r.ratios.readyProxy),
         `${r.median.scrape.p99ms.toFixed(1)} ms`,
+        `${Math.max(...r.memory.rest.generated).toFixed(0)}/${Math.max(...r.memory.rest.bare).toFixed(0)} MiB`,
         `${Math.max(...r.memory.generated).toFixed(0)}/${Math.max(...r.memory.bare).toFixed(0)} MiB`,
       ];
       console.log(row.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(''));

@@ -3,12 +3,13 @@
 Run with the project's venv, from the generated project's folder (so `app` imports), with the app's
 production environment:
 
-  inprocess.py populate ROUTES           record requests for ROUTES route labels through app.metrics.observe
+  inprocess.py populate ROUTES           record requests for ROUTES route labels through app.metrics.for_route
   inprocess.py request TARGET N BATCHES  per-request time (µs) of GET /health on TARGET (module:attr, ASGI
                                          or WSGI), BATCHES batches of N calls after a warm-up
   inprocess.py parts N                   µs of the generated middleware's pieces (metrics, request id, route)
-  inprocess.py scrape N                  ms of app.metrics.metrics_response() over PROMETHEUS_MULTIPROC_DIR,
-                                         split into collection (reading and merging the files) and exposition
+  inprocess.py scrape N                  ms of app.metrics.metrics_response() over PROMETHEUS_MULTIPROC_DIR, next
+                                         to prometheus_client's MultiProcessCollector + generate_latest over the
+                                         same files (collection and exposition), interleaved
   inprocess.py variants FRAMEWORK N B    per-request time (µs) of GET /health on the bare app, the generated
                                          app and the generated app without one piece at a time, interleaved
   inprocess.py sweep N R1,R2,...         `scrape` in a fresh folder populated with R routes, for each R
@@ -29,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from typing import Any
 
 sys.path.insert(0, os.getcwd())
@@ -49,7 +49,9 @@ def populate(routes: int) -> dict[str, Any]:
         for method in ("GET", "POST"):
             for status in (200, 404, 500):
                 for duration in (0.002, 0.03, 0.4, 3.0):
-                    metrics.observe(method, route, status, duration)
+                    series = metrics.for_route(method, route)
+                    series.started()
+                    series.finished(status, duration)
     return {"routes": routes}
 
 
@@ -177,18 +179,24 @@ def _patched(run: Any, patches: list[tuple[Any, str, Any]]) -> Any:
     return patched_run
 
 
-def _without_pieces(run: Any) -> dict[str, Any]:
-    """The generated app's per-request pieces taken out one at a time (framework-neutral modules)."""
-    import contextlib
+class _NoMetrics:
+    def started(self) -> None:
+        pass
 
+    def finished(self, status: int, duration: float) -> None:
+        pass
+
+
+def _without_pieces(run: Any, hooks: Any) -> dict[str, Any]:
+    """The generated app's per-request pieces taken out one at a time; `hooks` is the module whose code runs
+    per request (it imported request_id_from by name)."""
     from app import metrics
 
-    null = contextlib.nullcontext()
-    fixed = uuid.UUID(int=1)
+    fixed = "0" * 32
+    none = _NoMetrics()
     return {
-        "generated without the in-progress gauge": _patched(run, [(metrics, "in_progress", lambda method, route: null)]),
-        "generated without metrics.observe": _patched(run, [(metrics, "observe", lambda *args: None)]),
-        "generated with a fixed request id (no uuid4)": _patched(run, [(uuid, "uuid4", lambda: fixed)]),
+        "generated without metric writes": _patched(run, [(metrics, "for_route", lambda method, route: none)]),
+        "generated with a fixed request id": _patched(run, [(hooks, "request_id_from", lambda incoming: fixed)]),
     }
 
 
@@ -212,7 +220,7 @@ def _fastapi_variants(n: int, batches: int) -> dict[str, float]:
             "generated": generated,
             # The app's own middleware stack swapped for one built without it (FastAPI.__call__ still runs).
             "generated without RequestContextMiddleware": _patched(generated, [(app, "middleware_stack", stack)]),
-            **_without_pieces(generated),
+            **_without_pieces(generated, middleware),
             "generated without route matching in the middleware": _patched(generated, [(middleware, "route_template", lambda scope: "/health")]),
         },
         n,
@@ -224,6 +232,7 @@ def _flask_variants(n: int, batches: int) -> dict[str, float]:
     from flask import Flask
     from flask.sessions import SecureCookieSessionInterface
 
+    import app as hooks
     from app import create_app
     from bench_bare import app as bare
 
@@ -252,7 +261,7 @@ def _flask_variants(n: int, batches: int) -> dict[str, float]:
             "bare": _wsgi_timer(bare)[0],
             "bare with SECRET_KEY": _wsgi_timer(with_secret)[0],
             "generated": generated_run,
-            **_without_pieces(generated_run),
+            **_without_pieces(generated_run, hooks),
             "generated without session (as if no SECRET_KEY)": _wsgi_timer(no_session)[0],
             "generated without request hooks (id, metrics, log)": _wsgi_timer(no_hooks)[0],
         },
@@ -309,22 +318,19 @@ def _us(fn: Any, n: int) -> float:
 
 def parts(n: int) -> dict[str, Any]:
     from app import metrics
+    from app.logs import log_request, request_id_from
 
     _logging()
-    log = logging.getLogger("app.requests")
 
     def metric_writes() -> None:
-        with metrics.in_progress("GET", "/health"):
-            pass
-        metrics.observe("GET", "/health", 200, 0.0004)
-
-    def log_line() -> None:
-        log.log(logging.DEBUG, "%s %s %d", "GET", "/health", 200, extra={"method": "GET", "path": "/health", "route": "/health", "status": 200, "duration_ms": 0.4})
+        series = metrics.for_route("GET", "/health")
+        series.started()
+        series.finished(200, 0.0004)
 
     out = {
         "metrics_us": _us(metric_writes, n),
-        "request_id_us": _us(lambda: uuid.uuid4().hex, n),
-        "quiet_log_us": _us(log_line, n),
+        "request_id_us": _us(lambda: request_id_from(None), n),
+        "quiet_log_us": _us(lambda: log_request("GET", "/health", "/health", 200, 0.0004), n),
     }
     try:
         from app.main import app
@@ -351,6 +357,7 @@ def scrape(n: int) -> dict[str, Any]:
         started = time.perf_counter()
         metrics_response()
         totals.append((time.perf_counter() - started) * 1000)
+        # The same files through prometheus_client's own merge, for comparison.
         started = time.perf_counter()
         collected = list(multiprocess.MultiProcessCollector(None, path=MULTIPROC_DIR).collect())
         middle = time.perf_counter()

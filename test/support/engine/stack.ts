@@ -52,10 +52,23 @@ export interface BuiltImage {
   layers: number;
 }
 
+/** The runtime image's start and memory, as compose runs it (benchmark figures, not pass/fail). */
+export interface Footprint {
+  /** From `compose up` to the first 200 of /health and of /health/ready (polled every 50 ms). */
+  upToHealthMs: number;
+  upToReadyMs: number;
+  /** Each gunicorn worker's resident memory (MiB): at rest after start, after the load, and its peak. */
+  restMiB: number[];
+  loadedMiB: number[];
+  peakMiB: number[];
+  loadRequests: number;
+}
+
 export interface EngineResult {
   id: string;
   checks: Check[];
   images: BuiltImage[];
+  footprint?: Footprint;
   /** What forEngine20 changed in the Dockerfile. */
   rewrites: string[];
 }
@@ -92,6 +105,32 @@ class Recorder {
       return false;
     }
   }
+}
+
+// Run inside the container (its own Python): every gunicorn worker (a gunicorn process whose parent is one).
+const WORKER_MEMORY = `
+import json, os
+procs = {}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            fields = dict(line.split(":", 1) for line in f if ":" in line)
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            gunicorn = b"gunicorn" in f.read()
+    except OSError:
+        continue
+    kib = lambda name: int(fields.get(name, "0 kB").split()[0])
+    procs[int(pid)] = (int(fields["PPid"]), gunicorn, kib("VmRSS"), kib("VmHWM"))
+workers = [(rss, hwm) for ppid, gunicorn, rss, hwm in procs.values() if gunicorn and procs.get(ppid, (0, False))[1]]
+print(json.dumps(sorted(workers)))
+`;
+
+async function workerMemory(e: Engine, container: string): Promise<Array<{ rss: number; peak: number }>> {
+  const r = await e.docker(['exec', container, 'python', '-c', WORKER_MEMORY]);
+  if (r.code !== 0) throw new Error(`reading the workers' memory failed: ${r.output}`);
+  const workers = JSON.parse(r.output.trim().split('\n').pop() ?? '[]') as Array<[number, number]>;
+  if (workers.length === 0) throw new Error('no gunicorn worker found in the container');
+  return workers.map(([rss, peak]) => ({ rss: rss / 1024, peak: peak / 1024 }));
 }
 
 function tail(text: string, n = 25): string {
@@ -216,8 +255,8 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
         timeoutMs,
       });
     const get = (path: string) => e.sandbox.request(port, { path, timeoutMs: 10_000 });
-    const until200 = (path: string, ms: number) =>
-      waitFor(`${path} 200`, ms, async () => ((await get(path).catch(() => undefined))?.status === 200 ? true : undefined), 300);
+    const until200 = (path: string, ms: number, intervalMs = 300) =>
+      waitFor(`${path} 200`, ms, async () => ((await get(path).catch(() => undefined))?.status === 200 ? true : undefined), intervalMs);
     const webContainer = async () =>
       (
         await e.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${projectName}`, '--filter', 'label=com.docker.compose.service=web'])
@@ -239,12 +278,16 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
         return `compose run migrate: ${JSON.stringify(prod.services.migrate!.command)} (${(r.ms / 1000).toFixed(1)} s), read-only, no capabilities, no-new-privileges, PIDs limit`;
       });
     }
+    const timing = { upToHealthMs: 0, upToReadyMs: 0 };
     const up = await rec.run('start', async () => {
+      const t0 = Date.now();
       const r = await compose(['up', '-d', '--no-deps', '--no-build', '--pull', 'never', 'web'], 'runtime');
       if (r.code !== 0) throw new Error(`compose up web exited ${r.code}:\n${tail(r.output)}`);
-      const t0 = Date.now();
-      await until200('/health', 90_000);
-      return `/health 200 ${((Date.now() - t0) / 1000).toFixed(1)} s after compose up`;
+      await until200('/health', 90_000, 50);
+      timing.upToHealthMs = Date.now() - t0;
+      await until200('/health/ready', 90_000, 50);
+      timing.upToReadyMs = Date.now() - t0;
+      return `compose up to /health 200 in ${(timing.upToHealthMs / 1000).toFixed(2)} s, to /health/ready 200 in ${(timing.upToReadyMs / 1000).toFixed(2)} s`;
     });
     const logs = async () => (await compose(['logs', '--no-color', 'web'], 'runtime')).output;
     if (!up) {
@@ -267,6 +310,25 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
       const series = r.body.split('\n').filter((l) => l && !l.startsWith('#'));
       if (!series.some((l) => l.startsWith('http_request'))) throw new Error(`/metrics has no http_request series:\n${r.body.slice(0, 500)}`);
       return `200, ${series.length} series`;
+    });
+    await rec.run('footprint', async () => {
+      const rest = await workerMemory(e, container);
+      const loadRequests = 2000;
+      for (let sent = 0; sent < loadRequests; sent += 20) {
+        const answers = await Promise.all(Array.from({ length: 20 }, () => get('/health')));
+        const bad = answers.find((a) => a.status !== 200);
+        if (bad) throw new Error(`/health ${bad.status} under load: ${bad.body}`);
+      }
+      const loaded = await workerMemory(e, container);
+      result.footprint = {
+        ...timing,
+        restMiB: rest.map((w) => w.rss),
+        loadedMiB: loaded.map((w) => w.rss),
+        peakMiB: loaded.map((w) => w.peak),
+        loadRequests,
+      };
+      const mib = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(' / ');
+      return `per worker, MiB: ${mib(result.footprint.restMiB)} at rest, ${mib(result.footprint.loadedMiB)} after ${loadRequests} requests (peak ${mib(result.footprint.peakMiB)})`;
     });
     await rec.run('confined', async () => {
       const hc = JSON.parse((await e.docker(['inspect', '--format', '{{json .HostConfig}}', container])).output) as HostSettings;
