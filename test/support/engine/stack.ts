@@ -57,7 +57,10 @@ export interface Footprint {
   /** From `compose up` to the first 200 of /health and of /health/ready (polled every 50 ms). */
   upToHealthMs: number;
   upToReadyMs: number;
-  /** Each gunicorn worker's resident memory (MiB): at rest after start, after the load, and its peak. */
+  /**
+   * Each gunicorn worker's resident memory (MiB): at rest (started; /health/ready and /metrics answered once),
+   * after the load, and its peak.
+   */
   restMiB: number[];
   loadedMiB: number[];
   peakMiB: number[];
@@ -107,7 +110,8 @@ class Recorder {
   }
 }
 
-// Run inside the container (its own Python): every gunicorn worker (a gunicorn process whose parent is one).
+// Run inside the container (its own Python): every gunicorn worker, i.e. a process forked by the gunicorn
+// master, so with the same command line as its parent (tini's own command line names gunicorn too).
 const WORKER_MEMORY = `
 import json, os
 procs = {}
@@ -116,12 +120,16 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
         with open(f"/proc/{pid}/status") as f:
             fields = dict(line.split(":", 1) for line in f if ":" in line)
         with open(f"/proc/{pid}/cmdline", "rb") as f:
-            gunicorn = b"gunicorn" in f.read()
+            cmdline = f.read()
     except OSError:
         continue
     kib = lambda name: int(fields.get(name, "0 kB").split()[0])
-    procs[int(pid)] = (int(fields["PPid"]), gunicorn, kib("VmRSS"), kib("VmHWM"))
-workers = [(rss, hwm) for ppid, gunicorn, rss, hwm in procs.values() if gunicorn and procs.get(ppid, (0, False))[1]]
+    procs[int(pid)] = (int(fields["PPid"]), cmdline, kib("VmRSS"), kib("VmHWM"))
+workers = [
+    (rss, hwm)
+    for ppid, cmdline, rss, hwm in procs.values()
+    if b"gunicorn" in cmdline and ppid in procs and procs[ppid][1] == cmdline
+]
 print(json.dumps(sorted(workers)))
 `;
 
