@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { type Answers, CACHES, DATABASES, FRAMEWORKS, OBSERVABILITY, PROXIES, defaultsFor } from '../src/answers/options.js';
 import { componentById } from '../src/components/registry.js';
 import type { Capability, ComposeService } from '../src/components/types.js';
+import { combinationLabel, combinations } from '../src/answers/combinations.js';
 import { plan } from '../src/plan/plan.js';
 
 const base = (o: Partial<Answers> = {}): Answers => ({ ...defaultsFor('demo'), ...o });
@@ -186,3 +187,34 @@ test('planning is pure: same answers, same plan', () => {
 });
 
 test.run();
+
+test('production secret files: every value is safe inside the double quotes write_secrets puts it in, and names only variables', () => {
+  for (const a of combinations()) {
+    const p = plan(a);
+    for (const f of p.secrets) {
+      // Only ${NAME}, ${NAME:-text} and ${NAME:?text}; no quote, backslash, backquote or $( that bash would act on.
+      const rest = f.value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::[-?][^"`\\$}]*)?\}/g, '');
+      assert.not.match(rest, /["`\\$]/, `${combinationLabel(a)}: ${f.name} = ${f.value}`);
+      assert.match(f.name, /^[a-z0-9_]+$/);
+    }
+    assert.equal(
+      p.secrets.map((f) => f.name),
+      [...new Set(p.secrets.map((f) => f.name))],
+      'no two secrets share a file',
+    );
+  }
+});
+
+test("a preset's secret variable stays in the environment (the team's code reads it, not app/config.py); the app's own secrets become files", () => {
+  const p = plan(defaultsFor('svc'), {
+    name: 'team',
+    version: '1.0.0',
+    values: { env: [{ name: 'PAYMENTS_TOKEN', description: 'token of the payment provider', secret: true }] },
+  });
+  const web = p.compose.prod.services.web as { environment: Record<string, string>; secrets: string[] };
+  assert.is(web.environment.PAYMENTS_TOKEN, '${PAYMENTS_TOKEN:?set PAYMENTS_TOKEN in .env.prod}');
+  assert.is(web.environment.DATABASE_URL, undefined);
+  assert.is(web.environment.DATABASE_URL_FILE, '/run/secrets/database_url');
+  assert.ok(web.secrets.includes('database_url'));
+  assert.not.ok(p.secrets.some((f) => f.name === 'payments_token'));
+});

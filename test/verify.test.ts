@@ -103,6 +103,24 @@ breaks('bind mount of a missing file', 'compose.bind-mounts', (p) =>
 breaks('watch sync over a bind mount', 'compose.watch-overlap', (p) =>
   editYaml(p, 'compose.yaml', (d) => d.services.web.develop.watch.push({ action: 'sync', path: './app', target: '/app/app' })),
 );
+breaks(
+  'a password back in the environment',
+  'compose.prod-secrets',
+  (p) => editYaml(p, 'compose.prod.yaml', (d) => (d.services.db.environment.POSTGRES_PASSWORD = '${POSTGRES_PASSWORD:?set it}')),
+  { message: /db's POSTGRES_PASSWORD puts POSTGRES_PASSWORD in the container's environment/ },
+);
+breaks(
+  'a URL with the password in the app environment',
+  'compose.prod-secrets',
+  (p) => editYaml(p, 'compose.prod.yaml', (d) => (d.services.web.environment.REDIS_URL = 'redis://:${REDIS_PASSWORD}@cache:6379/0')),
+  { message: /web's REDIS_URL puts REDIS_PASSWORD/ },
+);
+breaks('a secret file read but not mounted', 'compose.prod-secrets', (p) => editYaml(p, 'compose.prod.yaml', (d) => d.services.cache.secrets.pop()), {
+  message: /cache reads \/run\/secrets\/redis_password, a secret it does not mount/,
+});
+breaks('a secret deploy does not write', 'compose.prod-secrets', (p) => edit(p, 'scripts/lib.sh', (t) => t.replace(/^\s*secret "\$1" database_url .*$/m, '')), {
+  message: /database_url is not written by scripts\/lib.sh/,
+});
 breaks('proxy on the backend network', 'compose.prod-networks', (p) => editYaml(p, 'compose.prod.yaml', (d) => d.services.proxy.networks.push('backend')), {
   message: /entry point proxy shares network backend with db/,
 });
@@ -233,9 +251,8 @@ breaks(
 breaks(
   'URL to a host that is no service',
   'compose.service-refs',
-  (p) =>
-    editYaml(p, 'compose.prod.yaml', (d) => (d.services.web.environment.DATABASE_URL = d.services.web.environment.DATABASE_URL.replace('@db:', '@database:'))),
-  { message: /"database"/ },
+  (p) => edit(p, 'scripts/lib.sh', (t) => t.replace(/(secret "\$1" database_url "[^"]*)@db:/, '$1@database:')),
+  { message: /web: DATABASE_URL_FILE points at host "database"/ },
 );
 breaks('published db port in production', 'compose.prod-exposure', (p) => editYaml(p, 'compose.prod.yaml', (d) => (d.services.db.ports = ['5432:5432'])), {
   message: /db publishes/,

@@ -70,6 +70,17 @@ export interface EnvVar {
   prodOnly?: boolean;
 }
 
+/**
+ * A value production containers read from a file (a Compose secret under /run/secrets), never from their
+ * environment, so `docker inspect` shows no password. scripts/deploy.sh writes it into ./secrets from the env file.
+ */
+export interface SecretFile {
+  /** The file's name under ./secrets and /run/secrets (`postgres_password`). */
+  name: string;
+  /** Its content: text interpolating the env file's variables with Compose's `${VAR}`, `${VAR:-x}`, `${VAR:?msg}`. */
+  value: string;
+}
+
 export interface FileSpec {
   /**
    * Template path in the component's own `templates/` folder (the shared top-level `templates/` for the core
@@ -218,6 +229,12 @@ export interface Contribution {
   /** Named volumes the services above use. */
   volumes?: { dev?: string[]; prod?: string[] };
   env?: EnvVar[];
+  /**
+   * Files the component's production services read their secrets from (they name them in their `secrets:`).
+   * The app's own secrets need none: a production app variable whose value holds a secret variable becomes
+   * NAME_FILE and a file of its own (see plan/compose.ts).
+   */
+  secrets?: SecretFile[];
   /** Environment of the app containers (web, migrate, workers), values may interpolate `${VAR}`. */
   appEnv?: { dev?: Record<string, string>; prod?: Record<string, string> };
   /** Services the app waits for to be healthy before it starts. */

@@ -1,7 +1,7 @@
 // Builds the two compose models (development and production) from the components' services plus the
 // app's own services (web, migrate), which depend on what every other component contributed.
 import type { Answers } from '../answers/options.js';
-import type { ComposeService, Contribution, ServeSpec } from '../components/types.js';
+import type { ComposeService, Contribution, SecretFile, ServeSpec } from '../components/types.js';
 import type { ComposeModel } from './types.js';
 
 /** Where the code lives in the image; the dev container mounts the source over it. */
@@ -14,6 +14,32 @@ function mergeEnv(contributions: Contribution[], mode: Mode): Record<string, str
   const env: Record<string, string> = {};
   for (const c of contributions) Object.assign(env, c.appEnv?.[mode]);
   return env;
+}
+
+/** Where Compose mounts a service's secrets. */
+export const SECRETS_DIR = '/run/secrets';
+const VARIABLE_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)/g;
+
+const REQUIRED_READ = /required\("([A-Za-z_][A-Za-z0-9_]*)"/;
+
+/**
+ * The app's production variables whose values hold a secret variable (a password, a URL with one in it): each
+ * becomes a file of its own, named after it in lower case, that the app reads through NAME_FILE. Only variables
+ * app/config.py reads with `required` (which honours NAME_FILE); others (a preset's, read by the team's own code)
+ * stay in the environment.
+ */
+export function appSecretFiles(contributions: Contribution[], secretVars: ReadonlySet<string>): SecretFile[] {
+  const fileReadable = new Set(contributions.flatMap((c) => (c.settings ?? []).map((s) => REQUIRED_READ.exec(s.read)?.[1]).filter(Boolean)));
+  return Object.entries(mergeEnv(contributions, 'prod'))
+    .filter(([name]) => fileReadable.has(name))
+    .filter(([, value]) => [...value.matchAll(VARIABLE_REF)].some((m) => secretVars.has(m[1]!)))
+    .map(([name, value]) => ({ name: name.toLowerCase(), value }));
+}
+
+/** The environment with each secret variable replaced, in place, by NAME_FILE naming its file. */
+function fileBacked(env: Record<string, string>, secrets: SecretFile[]): Record<string, string> {
+  const files = new Set(secrets.map((s) => s.name));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => (files.has(k.toLowerCase()) ? [`${k}_FILE`, `${SECRETS_DIR}/${k.toLowerCase()}`] : [k, v])));
 }
 
 function dependsOn(contributions: Contribution[], withMigrate: boolean): Record<string, { condition: string }> {
@@ -83,9 +109,18 @@ function withoutEmpty(service: ComposeService): ComposeService {
   return Object.fromEntries(Object.entries(service).filter(([, v]) => !(v && typeof v === 'object' && Object.keys(v).length === 0)));
 }
 
-function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[], mode: Mode, dependencyFiles: string[]): Record<string, ComposeService> {
+function appServices(
+  a: Answers,
+  serve: ServeSpec,
+  contributions: Contribution[],
+  mode: Mode,
+  dependencyFiles: string[],
+  secrets: SecretFile[],
+): Record<string, ComposeService> {
   const migrate = serve.migrateCommand !== undefined;
-  const environment = mergeEnv(contributions, mode);
+  const environment = mode === 'prod' ? fileBacked(mergeEnv(contributions, mode), secrets) : mergeEnv(contributions, mode);
+  // In production every app process gets the same secrets as files (development keeps them in .env).
+  const secretNames = mode === 'prod' && secrets.length > 0 ? { secrets: secrets.map((s) => s.name) } : {};
   const services: Record<string, ComposeService> = {};
   const base: ComposeService =
     mode === 'dev'
@@ -97,6 +132,7 @@ function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[]
       ...base,
       command: serve.migrateCommand,
       environment,
+      ...secretNames,
       depends_on: dependsOn(contributions, false),
       ...(mode === 'dev'
         ? { volumes: ['./app:/app/app', ...sqliteVolume(contributions)] }
@@ -131,6 +167,7 @@ function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[]
       : {
           ...base,
           environment,
+          ...secretNames,
           // Without a proxy the app itself is the public entry point.
           ...(a.proxy === 'none' ? { ports: [`${a.port}:${a.port}`] } : {}),
           volumes: sqliteVolume(contributions),
@@ -160,6 +197,7 @@ function appServices(a: Answers, serve: ServeSpec, contributions: Contribution[]
               ...base,
               command: proc.command,
               environment,
+              ...secretNames,
               volumes: sqliteVolume(contributions),
               depends_on: dependsOn(contributions, migrate),
               ...(proc.healthcheck ? { healthcheck: proc.healthcheck } : {}),
@@ -180,8 +218,20 @@ function sqliteVolume(contributions: Contribution[]): string[] {
   return contributions.flatMap((c) => (c.volumes?.dev?.includes('sqlite-data') ? ['sqlite-data:/data'] : []));
 }
 
-export function buildCompose(a: Answers, serve: ServeSpec, contributions: Contribution[], mode: Mode, dependencyFiles: string[]): ComposeModel {
-  const services: Record<string, ComposeService> = appServices(a, serve, contributions, mode, dependencyFiles);
+/**
+ * `secretVars`: the env variables that hold secrets. In production the app's values that use one reach it as
+ * files, like the other services' secrets (the components name theirs); compose.prod.yaml lists them all.
+ */
+export function buildCompose(
+  a: Answers,
+  serve: ServeSpec,
+  contributions: Contribution[],
+  mode: Mode,
+  dependencyFiles: string[],
+  secretVars: ReadonlySet<string> = new Set(),
+): ComposeModel {
+  const appSecrets = appSecretFiles(contributions, secretVars);
+  const services: Record<string, ComposeService> = appServices(a, serve, contributions, mode, dependencyFiles, appSecrets);
   const volumes: Record<string, Record<string, unknown>> = {};
   for (const c of contributions) {
     for (const [name, service] of Object.entries(c.services?.[mode] ?? {})) services[name] = service;
@@ -191,5 +241,7 @@ export function buildCompose(a: Answers, serve: ServeSpec, contributions: Contri
   const model: ComposeModel = { name: a.name, services };
   if (Object.keys(volumes).length > 0) model.volumes = volumes;
   if (mode === 'prod') model.networks = productionNetworks(services, contributions);
+  const secrets = [...contributions.flatMap((c) => c.secrets ?? []), ...appSecrets];
+  if (mode === 'prod' && secrets.length > 0) model.secrets = Object.fromEntries(secrets.map((s) => [s.name, { file: `./secrets/${s.name}` }]));
   return model;
 }

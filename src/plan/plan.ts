@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { selectedIds } from '../components/choices.js';
 import { COMPONENTS, componentById, templatesOf } from '../components/registry.js';
 import type { Component, Contribution, EnvVar, PlanContext, ServeSpec } from '../components/types.js';
-import { buildCompose } from './compose.js';
+import { appSecretFiles, buildCompose } from './compose.js';
 import type { PlannedFile, PlanPreset, StackPlan } from './types.js';
 import { presetContribution } from '../preset/contribution.js';
 
@@ -54,6 +54,8 @@ export function plan(answers: Answers, preset?: PlanPreset, options: { hold?: Re
   const all = <K extends keyof Contribution>(key: K) => contributions.flatMap((c) => (c[key] as unknown[] | undefined) ?? []) as NonNullable<Contribution[K]>;
 
   const dependencyFiles = unique(all('dependencyFiles'));
+  const env = mergeEnvVars(contributions);
+  const secretVars = new Set(env.filter((v) => typeof v.dev === 'object').map((v) => v.name));
   const dev = buildCompose(answers, serve, contributions, 'dev', dependencyFiles);
   const clashes = hostPortClashes(dev.services);
   if (clashes.length > 0) throw new AnswerError(clashes);
@@ -72,9 +74,10 @@ export function plan(answers: Answers, preset?: PlanPreset, options: { hold?: Re
     components: chosen.map((c) => c.id),
     compose: {
       dev,
-      prod: buildCompose(answers, serve, contributions, 'prod', dependencyFiles),
+      prod: buildCompose(answers, serve, contributions, 'prod', dependencyFiles, secretVars),
     },
-    env: mergeEnvVars(contributions),
+    env,
+    secrets: [...all('secrets'), ...appSecretFiles(contributions, secretVars)],
     requirements: unique(all('requirements')).sort(),
     devRequirements: unique(all('devRequirements')).sort(),
     buildPackages: unique(all('buildPackages')).sort(),

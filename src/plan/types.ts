@@ -1,5 +1,16 @@
 import type { Answers } from '../answers/options.js';
-import type { AlertRuleGroup, BackupFacet, Capability, ComposeService, DerivedFile, DocsFacet, EnvVar, ServeSpec, SettingFacet } from '../components/types.js';
+import type {
+  AlertRuleGroup,
+  BackupFacet,
+  Capability,
+  ComposeService,
+  DerivedFile,
+  DocsFacet,
+  EnvVar,
+  SecretFile,
+  ServeSpec,
+  SettingFacet,
+} from '../components/types.js';
 import type { PresetValues } from '../preset/load.js';
 
 export interface ComposeModel {
@@ -7,6 +18,8 @@ export interface ComposeModel {
   services: Record<string, ComposeService>;
   volumes?: Record<string, Record<string, unknown>>;
   networks?: Record<string, Record<string, unknown>>;
+  /** Production: the files under ./secrets that scripts/deploy.sh writes and services mount. */
+  secrets?: Record<string, { file: string }>;
 }
 
 /** A file to render: its template, by key and by path, and where it goes in the project. */
@@ -39,6 +52,11 @@ export interface StackPlan {
   components: string[];
   compose: { dev: ComposeModel; prod: ComposeModel };
   env: EnvVar[];
+  /**
+   * What production containers read as files, in the order scripts/deploy.sh writes them: the components' own
+   * (each checks its variable is set), then the app's.
+   */
+  secrets: SecretFile[];
   requirements: string[];
   devRequirements: string[];
   buildPackages: string[];

@@ -2,13 +2,15 @@
 // Rows: every pair of framework × database × cache × packaging at least once (a pairwise covering set); the
 // first row of each framework builds and runs every target (runtime, debug, dev: the project's pytest inside
 // its dev container) and waits for Docker's healthcheck. A last pair of tests runs compose.prod.yaml's networks on
-// the engine's real bridges (support/engine/networks.ts). Sizes, layers and build times go to reports/engine.json.
+// the engine's real bridges (support/engine/networks.ts); then compose.prod.yaml's cache service runs on a
+// stand-in of its image with its secret file (support/engine/cache.ts). Sizes, layers and build times go to reports/engine.json.
 // Environment: ENGINE_ONLY (regular expression on row ids), PYDOCKER_ENGINE_CACHE (the engine's cache folder).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CACHES, DATABASES, FRAMEWORKS, PACKAGINGS, type Answers } from '../../src/answers/options.js';
+import { cacheAsRoot, runCacheCheck } from '../support/engine/cache.js';
 import { forEngine20 } from '../support/engine/images.js';
 import { proxyOnBackend, runNetworkCheck } from '../support/engine/networks.js';
 import { type EngineResult, type EngineRow, runEngineStack } from '../support/engine/stack.js';
@@ -60,17 +62,22 @@ for (const row of selected) {
   });
 }
 
-test('tier 3 fails a stack whose production web service keeps its capabilities and may gain privileges', async () => {
+test('tier 3 fails a stack whose production web service keeps its capabilities, may gain privileges and has its database URL in its environment', async () => {
   if (only && !only.test('broken')) return;
   const r = await runEngineStack(
     {
       id: 'broken-fastapi',
-      answers: { framework: 'fastapi', database: 'none', cache: 'none', proxy: 'none', observability: ['prometheus'], extras: [] },
+      answers: { framework: 'fastapi', database: 'postgres', cache: 'none', proxy: 'none', observability: ['prometheus'], extras: [] },
       full: false,
       mutate: (projectDir) => {
         const file = join(projectDir, 'compose.prod.yaml');
         const text = readFileSync(file, 'utf8');
-        const broken = text.replace(/\n {4}cap_drop:\n {6}- ALL/, '').replace(/(\n {2}web:[\s\S]*?)\n {4}security_opt:\n {6}- no-new-privileges:true/, '$1');
+        const url = /secret "\$1" database_url "([^"]*)"/.exec(readFileSync(join(projectDir, 'scripts/lib.sh'), 'utf8'))?.[1];
+        assert.ok(url, 'lib.sh writes database_url');
+        const broken = text
+          .replace(/(\n {2}web:[\s\S]*?)\n {4}cap_drop:\n {6}- ALL/, '$1')
+          .replace(/(\n {2}web:[\s\S]*?)\n {4}security_opt:\n {6}- no-new-privileges:true/, '$1')
+          .replaceAll('DATABASE_URL_FILE: /run/secrets/database_url', `DATABASE_URL: ${url}`);
         assert.is.not(broken, text);
         writeFileSync(file, broken);
       },
@@ -81,6 +88,7 @@ test('tier 3 fails a stack whose production web service keeps its capabilities a
   assert.ok(confined && !confined.ok, JSON.stringify(r.checks, null, 2));
   assert.match(confined.message, /capabilities eff 0 prm 0 bnd [1-9]/);
   assert.match(confined.message, /without no_new_privs/);
+  assert.match(confined.message, /DATABASE_URL in Config\.Env holds a secret value/);
 });
 
 test('tier 3 networks: web reaches the database, the proxy reaches web and not the database', async () => {
@@ -96,6 +104,24 @@ test('tier 3 networks: a proxy put on the backend network is caught', async () =
   assert.ok(r.problems.includes('the proxy reaches the database by its service name'), r.problems.join('\n'));
   assert.ok(
     r.problems.some((p) => p.startsWith('the proxy reaches the database at its backend address')),
+    r.problems.join('\n'),
+  );
+});
+
+for (const cache of ['redis', 'valkey'] as const) {
+  test(`tier 3 cache: compose.prod.yaml's ${cache} runs as its image's user, confined, its password only in the secret file`, async () => {
+    if (only && !only.test(`cache-${cache}`)) return;
+    const r = await runCacheCheck(dir, cache);
+    for (const c of r.checks) console.log(`  ok   cache ${cache}: ${c}`);
+    assert.equal(r.problems, []);
+  });
+}
+
+test('tier 3 cache: a cache service left to run as root is caught', async () => {
+  if (only && !only.test('cache-broken')) return;
+  const r = await runCacheCheck(dir, 'redis', cacheAsRoot);
+  assert.ok(
+    r.problems.some((p) => p.startsWith('the server runs as root')),
     r.problems.join('\n'),
   );
 });

@@ -18,6 +18,8 @@ export const CHECKS = {
   'compose.prod-exposure': 'production publishes ports only on the entry point (proxy, or web without one)',
   'compose.prod-hardening':
     'production web is read-only, drops capabilities, no-new-privileges, healthcheck, limits, logging; long-running services restart and rotate logs',
+  'compose.prod-secrets':
+    'production hands every password over as a file: no service environment interpolates one; every /run/secrets file a service uses is mounted, defined under ./secrets and written by deploy',
   'compose.prod-networks':
     'production networks: every one used is declared, backend is internal, the entry point shares none with data services, each dependency is reachable',
   'k8s.pod-security': "every Kubernetes workload meets the restricted Pod Security Standard, as the image's user, with a writable /tmp only",

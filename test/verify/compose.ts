@@ -411,7 +411,10 @@ function checkStack(p: Project, stack: Stack, doc: Json, problems: Problem[]): v
           return [String(e).slice(0, i), String(e).slice(i + 1)] as [string, string];
         })
       : Object.entries<Json>(env ?? {}).map(([k, v]) => [k, String(v ?? '')]);
-    for (const [key, value] of values) {
+    // A value handed over as a file is checked as deploy writes it.
+    const written = secretValues(p);
+    for (const [key, raw] of values) {
+      const value = written.get(/^\/run\/secrets\/(.+)$/.exec(raw)?.[1] ?? '') ?? raw;
       for (const host of hostsIn(substitute(value, (v) => `VAR_${v}`))) {
         if (host.startsWith('VAR_') || host === 'localhost' || /^\d+(\.\d+){3}$/.test(host) || host.includes('.')) continue;
         if (!names.has(host)) add('compose.service-refs', `service ${name}: ${key} points at host "${host}", which is not a service of this file`);
@@ -448,6 +451,7 @@ function deploySets(p: Project, name: string): boolean {
 
 function checkProduction(p: Project, doc: Json, services: [string, Json][], oneShot: Set<string>, add: (c: CheckId, m: string) => void): void {
   checkNetworks(p, doc, services, add);
+  checkSecrets(p, doc, services, add);
   const entry = entryService(p);
   if (!doc.services?.[entry]) add('compose.prod-exposure', `the public entry point "${entry}" is not a service of the production stack`);
   else if (!Array.isArray(doc.services[entry].ports) || doc.services[entry].ports.length === 0)
@@ -489,6 +493,48 @@ function checkProduction(p: Project, doc: Json, services: [string, Json][], oneS
     if (!String(s?.image ?? '').startsWith('${IMAGE')) continue;
     if (s.read_only !== true) add('compose.prod-hardening', `${name} runs the app's image without read_only`);
     if (!Array.isArray(s.cap_drop) || !s.cap_drop.includes('ALL')) add('compose.prod-hardening', `${name} runs the app's image without cap_drop ALL`);
+  }
+}
+
+/** Variable names that hold a secret, whoever declared them (a tester's rule, not the generator's list). */
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|_PASS$/;
+
+/** What scripts/lib.sh's write_secrets puts in each file (`secret "$1" NAME "VALUE"`), as written there. */
+export function secretValues(p: Project): Map<string, string> {
+  const lib = p.files.get('scripts/lib.sh') ?? '';
+  return new Map([...lib.matchAll(/^\s*secret "\$1" ([A-Za-z0-9_.-]+) "((?:[^"\\]|\\.)*)"/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
+function checkSecrets(p: Project, doc: Json, services: [string, Json][], add: (c: CheckId, m: string) => void): void {
+  const declared: Record<string, Json> = doc.secrets ?? {};
+  const written = secretValues(p);
+  const mountedAnywhere = new Set<string>();
+  for (const [name, s] of services) {
+    const mounted = new Set<string>((Array.isArray(s?.secrets) ? s.secrets : []).map((x: Json) => String(typeof x === 'string' ? x : x?.source)));
+    for (const m of mounted) {
+      mountedAnywhere.add(m);
+      if (!declared[m]) add('compose.prod-secrets', `${name} mounts secret ${m}, which compose.prod.yaml does not define`);
+    }
+    const env = s?.environment;
+    const entries: [string, string][] = Array.isArray(env)
+      ? env.map((e: string) => [String(e).split('=')[0]!, String(e).split('=').slice(1).join('=')])
+      : Object.entries(env ?? {}).map(([k, v]) => [k, String(v ?? '')]);
+    for (const [k, v] of entries) {
+      for (const { name: ref } of scanInterpolation(v).refs) {
+        if (SECRET_NAME.test(ref))
+          add('compose.prod-secrets', `${name}'s ${k} puts ${ref} in the container's environment (docker inspect shows it); hand it over as a file`);
+      }
+    }
+    // Every /run/secrets file the service names (environment, command, healthcheck) must be one it mounts.
+    for (const m of JSON.stringify(s).matchAll(/\/run\/secrets\/([A-Za-z0-9_.-]+)/g)) {
+      if (!mounted.has(m[1]!)) add('compose.prod-secrets', `${name} reads /run/secrets/${m[1]}, a secret it does not mount`);
+    }
+  }
+  for (const [n, d] of Object.entries(declared)) {
+    if (!mountedAnywhere.has(n)) add('compose.prod-secrets', `secret ${n} is defined but no service mounts it`);
+    if (d?.file !== `./secrets/${n}`)
+      add('compose.prod-secrets', `secret ${n} is not the file ./secrets/${n} deploy writes (file: ${JSON.stringify(d?.file)})`);
+    if (!written.has(n)) add('compose.prod-secrets', `secret ${n} is not written by scripts/lib.sh's write_secrets`);
   }
 }
 

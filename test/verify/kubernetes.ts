@@ -93,7 +93,10 @@ export function validateKubernetes(p: Project): Problem[] {
   if (!config.has(configRef))
     add('k8s/base/kustomization.yaml', 'k8s.wiring', `web reads ConfigMap ${configRef}, which no configMapGenerator makes (${refs.join(', ')})`);
   const compose = parse(p.files.get('compose.prod.yaml') ?? '{}') ?? {};
-  const wanted = Object.keys(compose.services?.web?.environment ?? {}).sort();
+  // A value compose hands over as a file (NAME_FILE=/run/secrets/…) is NAME in the cluster's Secret.
+  const wanted = Object.entries(compose.services?.web?.environment ?? {})
+    .map(([k, v]) => (k.endsWith('_FILE') && String(v).startsWith('/run/secrets/') ? k.slice(0, -'_FILE'.length) : k))
+    .sort();
   for (const overlay of ['staging', 'production']) {
     const k = parse(p.files.get(`k8s/overlays/${overlay}/kustomization.yaml`) ?? '{}') ?? {};
     const gen = (k.secretGenerator ?? []).find((g: Json) => g.name === secretRef);

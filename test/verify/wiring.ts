@@ -215,7 +215,9 @@ function validateAppEnv(p: Project): Problem[] {
     const set = new Set<string>(Array.isArray(env) ? env.map((e: string) => String(e).split('=')[0]!) : Object.keys(env ?? {}));
     for (const [name, { file: source, need }] of reads) {
       if (need === 'prod' && mode === 'dev') continue;
-      if (!set.has(name) && !imageEnv.get(mode)!.has(name)) {
+      // A value handed over as a file counts when the code that requires it reads NAME_FILE.
+      const fromFile = set.has(`${name}_FILE`) && /\{name\}_FILE"/.test(p.files.get(source) ?? '');
+      if (!set.has(name) && !fromFile && !imageEnv.get(mode)!.has(name)) {
         const what = need === 'prod' ? 'requires ' + name + ' in production' : 'reads ' + name + ' without a default';
         problems.push({ file: source, check: 'env.app-config', message: `${what}, but ${file} does not set it for web (nor does the image)` });
       }

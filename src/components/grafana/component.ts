@@ -11,17 +11,19 @@ export const component: Component = {
   label: 'Grafana (provisioned dashboard)',
   requires: [{ id: 'prometheus', why: ' as its data source' }],
   contribute: ({ answers }) => {
+    const secret = { name: 'grafana_admin_password', value: '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env.prod}' };
     const service = (mode: 'dev' | 'prod') => ({
       image: IMAGES.grafana.ref,
       environment: {
         GF_SECURITY_ADMIN_USER: '${GRAFANA_ADMIN_USER:-admin}',
-        GF_SECURITY_ADMIN_PASSWORD:
-          mode === 'prod'
-            ? '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env.prod}'
-            : '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env}',
+        // Production: Grafana reads any setting's variable with the __FILE suffix from that file.
+        ...(mode === 'prod'
+          ? { GF_SECURITY_ADMIN_PASSWORD__FILE: `/run/secrets/${secret.name}` }
+          : { GF_SECURITY_ADMIN_PASSWORD: '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env}' }),
         GF_USERS_ALLOW_SIGN_UP: 'false',
         GF_ANALYTICS_REPORTING_ENABLED: 'false',
       },
+      ...(mode === 'prod' ? { secrets: [secret.name] } : {}),
       volumes: ['./grafana/provisioning:/etc/grafana/provisioning:ro', './grafana/dashboards:/var/lib/grafana/dashboards:ro', 'grafana-data:/var/lib/grafana'],
       healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:3000/api/health'], interval: '10s', timeout: '3s', retries: 5 },
       depends_on: { prometheus: { condition: 'service_healthy' } },
@@ -42,6 +44,7 @@ export const component: Component = {
       },
       services: { dev: { grafana: service('dev') }, prod: { grafana: service('prod') } },
       volumes: { dev: ['grafana-data'], prod: ['grafana-data'] },
+      secrets: [secret],
       env: [
         { name: 'GRAFANA_ADMIN_USER', description: 'Grafana administrator login', dev: 'admin', prod: 'admin' },
         { name: 'GRAFANA_ADMIN_PASSWORD', description: 'Grafana administrator password', dev: { secret: true }, requiredInProd: true },

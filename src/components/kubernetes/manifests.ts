@@ -17,16 +17,27 @@ export const MONITORING_NAMESPACE = 'monitoring';
 
 const INTERPOLATION = /\$\{([A-Z0-9_]+)(?::?([-?])([^}]*))?\}/g;
 
+/**
+ * web's production environment with each value compose hands over as a file (NAME_FILE naming a secret) back as
+ * NAME and its value: a cluster gives the app its secrets through a Secret instead.
+ */
+function webEnvironment(plan: StackPlan): Record<string, string> {
+  const web = plan.compose.prod.services.web as { environment?: Record<string, string> };
+  const files = new Map(plan.secrets.map((f) => [`/run/secrets/${f.name}`, f.value]));
+  return Object.fromEntries(
+    Object.entries(web.environment ?? {}).map(([k, v]) => (k.endsWith('_FILE') && files.has(v) ? [k.slice(0, -'_FILE'.length), files.get(v)!] : [k, v])),
+  );
+}
+
 /** The app's environment in production, split as Kubernetes keeps it: plain settings and secrets. */
 export function appEnvironment(plan: StackPlan): { config: Record<string, string>; secrets: Record<string, string> } {
-  const web = plan.compose.prod.services.web as { environment?: Record<string, string> };
   const secretVars = new Set(plan.env.filter((v) => typeof v.dev !== 'string').map((v) => v.name));
   const example = new Map(plan.env.map((v) => [v.name, v.prod ?? (typeof v.dev === 'string' ? v.dev : '')]));
   const config: Record<string, string> = {};
   const secrets: Record<string, string> = {};
   const fill = (value: string, secret: string) =>
     value.replace(INTERPOLATION, (_m, v: string, op?: string, d?: string) => (secretVars.has(v) ? secret : op === '-' ? (d ?? '') : (example.get(v) ?? '')));
-  for (const [key, value] of Object.entries(web.environment ?? {})) {
+  for (const [key, value] of Object.entries(webEnvironment(plan))) {
     const vars = [...value.matchAll(INTERPOLATION)].map((m) => m[1]!);
     // A secret itself is left to fill in; a URL with a password points, in a cluster, at a managed service.
     if (secretVars.has(key)) secrets[key] = '';
@@ -410,9 +421,8 @@ export function kubernetesFiles(plan: StackPlan): Record<string, string> {
  * host:port values of its production environment; 443 when it reports errors to a service on the internet.
  */
 export function dependencyPortsOf(plan: StackPlan): number[] {
-  const web = plan.compose.prod.services.web as { environment?: Record<string, string> };
   const ports = new Set<number>();
-  for (const value of Object.values(web.environment ?? {})) {
+  for (const value of Object.values(webEnvironment(plan))) {
     for (const m of value.matchAll(/(?:^|[@/,\s])[a-z][a-z0-9-]*:(\d+)\b/g)) ports.add(Number(m[1]));
   }
   if (plan.capabilities.includes('error-reporting')) ports.add(443);

@@ -12,7 +12,9 @@ export const component = serverDb({
   prefix: 'MYSQL_',
   dbVar: 'MYSQL_DATABASE',
   rootPassword: true,
-  healthcheck: ['CMD-SHELL', 'mysqladmin ping -h 127.0.0.1 -u root --password="$${MYSQL_ROOT_PASSWORD}" --silent'],
+  // `mysqladmin ping` exits 0 once the server answers on TCP, even when it refuses the login (MySQL's manual),
+  // so the check needs no password; TCP because the entrypoint's first, socket-only server is not yet the real one.
+  healthcheck: ['CMD', 'mysqladmin', 'ping', '-h', '127.0.0.1', '--silent'],
   urlScheme: 'mysql+pymysql',
   sqlalchemyDriver: PY.pymysqlRsa,
   djangoDriver: PY.mysqlclient,

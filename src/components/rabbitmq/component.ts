@@ -19,12 +19,17 @@ export const component: Component = {
   },
   label: 'RabbitMQ',
   contribute: ({ answers }) => {
+    // The image reads no *_FILE variable: in production the first user comes from a config file of its own, a
+    // secret mounted into the server's conf.d (RabbitMQ reads every file there).
+    const userConf = {
+      name: 'rabbitmq_default_user',
+      value: 'default_user = ${RABBITMQ_USER:-app}\ndefault_pass = ${RABBITMQ_PASSWORD:?set RABBITMQ_PASSWORD in .env.prod}',
+    };
     const service = (mode: 'dev' | 'prod') => ({
       image: IMAGES.rabbitmq.ref,
-      environment: {
-        RABBITMQ_DEFAULT_USER: '${RABBITMQ_USER:-app}',
-        RABBITMQ_DEFAULT_PASS: `\${RABBITMQ_PASSWORD:?set RABBITMQ_PASSWORD in ${mode === 'prod' ? '.env.prod' : '.env'}}`,
-      },
+      ...(mode === 'dev'
+        ? { environment: { RABBITMQ_DEFAULT_USER: '${RABBITMQ_USER:-app}', RABBITMQ_DEFAULT_PASS: '${RABBITMQ_PASSWORD:?set RABBITMQ_PASSWORD in .env}' } }
+        : { secrets: [{ source: userConf.name, target: '/etc/rabbitmq/conf.d/20-default-user.conf' }] }),
       volumes: ['rabbitmq-data:/var/lib/rabbitmq'],
       healthcheck: {
         test: ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'],
@@ -42,6 +47,7 @@ export const component: Component = {
     return {
       services: { dev: { rabbitmq: service('dev') }, prod: { rabbitmq: service('prod') } },
       volumes: { dev: ['rabbitmq-data'], prod: ['rabbitmq-data'] },
+      secrets: [userConf],
       env: [
         { name: 'RABBITMQ_USER', description: 'RabbitMQ user the app connects as', dev: 'app', prod: 'app' },
         { name: 'RABBITMQ_PASSWORD', description: 'RabbitMQ password of that user', dev: { secret: true }, requiredInProd: true },

@@ -10,4 +10,5 @@ export const component = redisProtocolCache({
   server: 'redis-server',
   cli: 'redis-cli',
   cliAuthEnv: 'REDISCLI_AUTH',
+  user: 'redis',
 });

@@ -14,6 +14,8 @@ export interface RedisProtocolCache {
   cli: string;
   /** The variable the client reads the password from (so it is never on a command line). */
   cliAuthEnv: string;
+  /** The image's own unprivileged account, which owns /data in it. */
+  user: string;
 }
 
 export function redisProtocolCache(d: RedisProtocolCache): Component {
@@ -41,22 +43,42 @@ export function redisProtocolCache(d: RedisProtocolCache): Component {
       testUrl: 'redis://:pw@cache:6379/1',
     },
     contribute: () => {
-      const service = (mode: 'dev' | 'prod') => ({
+      const secret = { name: password.toLowerCase(), value: `\${${password}:?set ${password} in .env.prod}` };
+      const limits = '--maxmemory 256mb --maxmemory-policy allkeys-lru';
+      const timing = { interval: '5s', timeout: '3s', retries: 10, start_period: '10s', start_interval: '1s' };
+      const dev = {
         image: d.image.ref,
-        command: ['sh', '-c', `exec ${d.server} --requirepass "$$${password}" --maxmemory 256mb --maxmemory-policy allkeys-lru`],
+        command: ['sh', '-c', `exec ${d.server} --requirepass "$$${password}" ${limits}`],
         environment: {
-          [password]: mode === 'prod' ? `\${${password}:?set ${password} in .env.prod}` : `\${${password}:?set ${password} in .env}`,
+          [password]: `\${${password}:?set ${password} in .env}`,
           // Lets the healthcheck authenticate without a password on the command line.
           [d.cliAuthEnv]: `\${${password}}`,
         },
         volumes: [`${volume}:/data`],
-        healthcheck: { test: ['CMD', d.cli, 'ping'], interval: '5s', timeout: '3s', retries: 10, start_period: '10s', start_interval: '1s' },
-        ...(mode === 'dev' ? { ports: ['127.0.0.1:6379:6379'] } : { read_only: true, deploy: { resources: { limits: { memory: '320M' } } } }),
-      });
+        healthcheck: { test: ['CMD', d.cli, 'ping'], ...timing },
+        ports: ['127.0.0.1:6379:6379'],
+      };
+      // Production: the password is a file. The server takes it as an argument (it rewrites its process title, so
+      // ps shows no password); the healthcheck's client reads it from its variable, set for that command only.
+      // The image's entrypoint drops root only for a command that starts with the server, and this one starts
+      // with `sh`: the service runs as the image's own account instead, which needs no capability at all.
+      const file = `/run/secrets/${secret.name}`;
+      const prod = {
+        image: d.image.ref,
+        user: d.user,
+        command: ['sh', '-c', `exec ${d.server} --requirepass "$$(cat ${file})" ${limits}`],
+        secrets: [secret.name],
+        volumes: [`${volume}:/data`],
+        healthcheck: { test: ['CMD-SHELL', `${d.cliAuthEnv}="$$(cat ${file})" ${d.cli} ping | grep -qx PONG`], ...timing },
+        read_only: true,
+        cap_drop: ['ALL'],
+        deploy: { resources: { limits: { memory: '320M' } } },
+      };
       const url = `redis://:\${${password}}@cache:6379/0`;
       return {
-        services: { dev: { cache: service('dev') }, prod: { cache: service('prod') } },
+        services: { dev: { cache: dev }, prod: { cache: prod } },
         volumes: { dev: [volume], prod: [volume] },
+        secrets: [secret],
         env: [{ name: password, description: `Password of the ${d.label} cache`, dev: { secret: true }, requiredInProd: true }],
         appEnv: { dev: { [urlVar]: url }, prod: { [urlVar]: url } },
         appDependsOn: ['cache'],

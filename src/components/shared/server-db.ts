@@ -1,7 +1,7 @@
 // The shape every database server component shares (a `db` service with a healthcheck and a volume,
 // credentials as secrets, a DATABASE_URL for the app); each server's folder describes its own differences.
 import { pyConstant } from '../../render/python-text.js';
-import type { BackupFacet, Component, ComposeService, EnvVar, ImagePin, SettingFacet } from '../types.js';
+import type { BackupFacet, Component, ComposeService, EnvVar, ImagePin, SecretFile, SettingFacet } from '../types.js';
 
 /** DATABASE_URL in app/config.py: required in production, a localhost default in development. */
 export function databaseSetting(devUrl: string, productionUrl: string, prefix: string): SettingFacet {
@@ -78,10 +78,16 @@ export function serverDb(d: ServerDb): Component {
       if (d.rootPassword) {
         env.push({ name: root, description: `${d.label} root password (administration and healthcheck)`, dev: { secret: true }, requiredInProd: true });
       }
+      const passwords = d.rootPassword ? [password, root] : [password];
+      // Production: the image's entrypoint reads each password from the file its *_FILE variable names.
+      const secrets: SecretFile[] = passwords.map((v) => ({ name: v.toLowerCase(), value: `\${${v}:?set ${v} in .env.prod}` }));
       const environment = (mode: 'dev' | 'prod'): Record<string, string> => {
-        const req = (v: string) => (mode === 'prod' ? `\${${v}:?set ${v} in .env.prod}` : `\${${v}:?set ${v} in .env}`);
-        const e: Record<string, string> = { [user]: `\${${user}:-app}`, [password]: req(password), [d.dbVar]: `\${${d.dbVar}:-${dbName}}` };
-        if (d.rootPassword) e[root] = req(root);
+        const e: Record<string, string> = { [user]: `\${${user}:-app}` };
+        for (const v of passwords) {
+          if (mode === 'prod') e[`${v}_FILE`] = `/run/secrets/${v.toLowerCase()}`;
+          else e[v] = `\${${v}:?set ${v} in .env}`;
+        }
+        e[d.dbVar] = `\${${d.dbVar}:-${dbName}}`;
         return e;
       };
       const healthcheck = { test: d.healthcheck, interval: '5s', timeout: '5s', retries: 10, start_period: '30s', start_interval: '1s' };
@@ -96,6 +102,7 @@ export function serverDb(d: ServerDb): Component {
       const prod: ComposeService = {
         image: image.ref,
         environment: environment('prod'),
+        secrets: secrets.map((f) => f.name),
         volumes: [`${volume}:${dataDir}`],
         healthcheck,
         stop_grace_period: '60s',
@@ -108,6 +115,7 @@ export function serverDb(d: ServerDb): Component {
         services: { dev: { db: dev }, prod: { db: prod } },
         volumes: { dev: [volume], prod: [volume] },
         env,
+        secrets,
         appEnv: { dev: { DATABASE_URL: url }, prod: { DATABASE_URL: url } },
         appDependsOn: ['db'],
         requirements: [django ? d.djangoDriver : d.sqlalchemyDriver],

@@ -16,12 +16,24 @@ test('valkey is a cache choice and a broker the worker can use', () => {
 
 test('valkey: its own service, password and URL; the redis-py client; a PING readiness check', () => {
   const p = valkey();
-  const cache = p.compose.prod.services.cache as { image: string; command: string[]; healthcheck: { test: string[] }; environment: Record<string, string> };
-  assert.match(cache.image, /^valkey\/valkey:\d+\.\d+\.\d+/);
-  assert.match(cache.command.join(' '), /exec valkey-server --requirepass "\$\$VALKEY_PASSWORD"/);
-  assert.equal(cache.healthcheck.test, ['CMD', 'valkey-cli', 'ping']);
-  assert.is(cache.environment.REDISCLI_AUTH, '${VALKEY_PASSWORD}');
-  assert.is(env(p, 'prod').VALKEY_URL, 'redis://:${VALKEY_PASSWORD}@cache:6379/0');
+  type Cache = { image: string; command: string[]; healthcheck: { test: string[] }; environment?: Record<string, string>; secrets?: string[] };
+  const dev = p.compose.dev.services.cache as Cache;
+  assert.match(dev.image, /^valkey\/valkey:\d+\.\d+\.\d+/);
+  assert.match(dev.command.join(' '), /exec valkey-server --requirepass "\$\$VALKEY_PASSWORD"/);
+  assert.equal(dev.healthcheck.test, ['CMD', 'valkey-cli', 'ping']);
+  assert.is(dev.environment?.REDISCLI_AUTH, '${VALKEY_PASSWORD}');
+  assert.is(env(p, 'dev').VALKEY_URL, 'redis://:${VALKEY_PASSWORD}@cache:6379/0');
+  // Production: the password is a file, for the server, its healthcheck and the app's URL alike.
+  const prod = p.compose.prod.services.cache as Cache;
+  assert.match(prod.command.join(' '), /exec valkey-server --requirepass "\$\$\(cat \/run\/secrets\/valkey_password\)"/);
+  assert.match(prod.healthcheck.test.join(' '), /REDISCLI_AUTH="\$\$\(cat \/run\/secrets\/valkey_password\)" valkey-cli ping/);
+  assert.is(prod.environment, undefined);
+  // Run as the image's account: its entrypoint would not drop root for a command starting with `sh`.
+  assert.is((prod as { user?: string }).user, 'valkey');
+  assert.equal((prod as { cap_drop?: string[] }).cap_drop, ['ALL']);
+  assert.equal(prod.secrets, ['valkey_password']);
+  assert.is(env(p, 'prod').VALKEY_URL_FILE, '/run/secrets/valkey_url');
+  assert.ok(p.secrets.some((f) => f.name === 'valkey_url' && f.value === 'redis://:${VALKEY_PASSWORD}@cache:6379/0'));
   assert.ok(p.env.some((v) => v.name === 'VALKEY_PASSWORD' && typeof v.dev !== 'string'));
   assert.ok(p.requirements.some((r) => r.startsWith('redis==')));
   assert.equal(p.readinessChecks, [

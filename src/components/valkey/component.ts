@@ -12,4 +12,5 @@ export const component = redisProtocolCache({
   cli: 'valkey-cli',
   // valkey-cli still reads the password from REDISCLI_AUTH (checked with valkey-cli 8.1).
   cliAuthEnv: 'REDISCLI_AUTH',
+  user: 'valkey',
 });

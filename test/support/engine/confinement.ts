@@ -54,3 +54,11 @@ export async function confinementProblems(e: Engine, container: string): Promise
   if (processes < 2) problems.push(`only ${processes} processes seen`);
   return { problems, processes };
 }
+
+/** Variables of a container's Config.Env (docker inspect) that hold one of the secret values. */
+export function environmentSecretProblems(env: string[], secretValues: string[]): string[] {
+  return env.flatMap((entry) => {
+    const hit = secretValues.find((v) => entry.slice(entry.indexOf('=') + 1).includes(v));
+    return hit ? [`${entry.split('=')[0]} in Config.Env holds a secret value (docker inspect shows it)`] : [];
+  });
+}

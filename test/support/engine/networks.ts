@@ -3,15 +3,13 @@
 // service kept is the Python stand-in running a small TCP listener or prober, so what is judged is only which
 // container reaches which. Web must reach the database; the proxy must reach web and must not reach the database,
 // neither by its service name nor by its address on the backend network.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Answers } from '../../../src/answers/options.js';
 import { plan as planFor } from '../../../src/plan/plan.js';
-import { answersFor, renderProject, writeProject } from '../generate.js';
 import { prodEnvFile } from '../live/env.js';
 import { Engine } from './daemon.js';
-import { composeRunner, writeEnvFile, writeOverride } from './compose.js';
-import { ensureBaseImages, pythonTag, STANDIN_PYTHON } from './images.js';
+import { composeRunner, serviceCheckProject, writeEnvFile, writeOverride, writeSecretsAsDeploy } from './compose.js';
+import { ensureBaseImages, pythonTag } from './images.js';
 
 // `listen PORT` accepts and closes connections until SIGTERM; `probe HOST:PORT...` prints what each attempt gave.
 const PROGRAM = `
@@ -43,20 +41,7 @@ export interface NetworkResult {
 
 export async function runNetworkCheck(rootDir: string, mutate?: (projectDir: string) => void): Promise<NetworkResult> {
   const name = mutate ? 't3-networks-broken' : 't3-networks';
-  const projectDir = join(rootDir, name);
-  const logDir = join(rootDir, `${name}-logs`);
-  mkdirSync(logDir, { recursive: true });
-  const answers = answersFor(name, {
-    framework: 'fastapi',
-    database: 'postgres',
-    cache: 'redis',
-    proxy: 'nginx',
-    observability: [],
-    extras: [],
-    python: STANDIN_PYTHON,
-  } as Partial<Answers>);
-  writeProject(projectDir, renderProject(answers));
-  mutate?.(projectDir);
+  const { projectDir, logDir, answers } = serviceCheckProject(rootDir, name, { database: 'postgres', cache: 'redis', proxy: 'nginx' }, mutate);
   const port = Number(answers.port);
   const dbPort = 5432;
 
@@ -75,6 +60,8 @@ export async function runNetworkCheck(rootDir: string, mutate?: (projectDir: str
     writeOverride(override, { db: standIn(['listen', String(dbPort)]), web: standIn(['listen', String(port)]), proxy: standIn(['probe']) });
     const envFile = join(logDir, 'networks.env');
     writeEnvFile(envFile, { ...prodEnvFile(projectDir, planFor(answers), {}), IMAGE: name, TAG: 'none' });
+    // The services mount their secret files: secrets/ as deploy writes it.
+    await writeSecretsAsDeploy(projectDir, logDir, envFile);
     const compose = composeRunner({ engine, cwd: projectDir, project: name, override, envFile });
     const probe = async (args: string[]) => {
       const r = await compose(args);

@@ -8,21 +8,21 @@
 //     live tier's kits: src/components/<id>/verify.ts).
 // Everything else — image, user, read-only root, tmpfs, cap_drop, no-new-privileges, limits, healthcheck,
 // stop grace, volumes, log options — is the generated compose service as Compose applies it.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Answers } from '../../../src/answers/options.js';
 import { plan as planFor } from '../../../src/plan/plan.js';
 import type { StackPlan } from '../../../src/plan/types.js';
 import type { LiveServer } from '../../../src/components/verify-kit.js';
 import { answersFor, renderProject, writeProject } from '../generate.js';
-import { composeEnvironment, prodEnvFile } from '../live/env.js';
+import { composeEnvironment, fileBackedVariables, prodEnvFile } from '../live/env.js';
 import { waitFor } from '../live/proc.js';
 import type { Dependency } from '../live/sandbox.js';
 import { readCompose, readEnvFile } from '../tools/common.js';
 import { kitOf } from '../../verify/kits.js';
 import { Engine } from './daemon.js';
-import { confinementProblems, UID } from './confinement.js';
-import { composeRunner, writeEnvFile, writeOverride } from './compose.js';
+import { confinementProblems, environmentSecretProblems, UID } from './confinement.js';
+import { composeRunner, writeEnvFile, writeOverride, writeSecretsAsDeploy } from './compose.js';
 import { ensureBaseImages, forEngine20, STANDIN_PYTHON } from './images.js';
 import { kubernetesRun } from './kubernetes.js';
 
@@ -238,12 +238,36 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
     // ---- run with the real Compose
     const override = join(logDir, 'compose.engine.yaml');
     const envFile = join(logDir, 'engine.env');
-    const hostNetworked = (env: Record<string, string>) => ({ network_mode: 'host', networks: '!reset []', depends_on: '!reset {}', environment: env });
-    const prodServices: Record<string, Record<string, unknown>> = { web: hostNetworked(webEnv) };
-    if (prod.services.migrate) prodServices.migrate = hostNetworked(envOf('migrate', 'prod', prodValues));
-    writeOverride(override, prodServices);
     // Interpolation of the whole file: the services not run (db, cache) need their secrets set, to anything.
-    writeEnvFile(envFile, { ...prodEnvFile(projectDir, plan, {}), IMAGE: projectName });
+    const interpolation = { ...prodEnvFile(projectDir, plan, {}), IMAGE: projectName };
+    writeEnvFile(envFile, interpolation);
+    // secrets/ as deploy writes it: the project's own write_secrets, reading the env file through the real Compose.
+    const secretsWritten = await rec.run('secrets', async () =>
+      plan.secrets.length > 0 ? writeSecretsAsDeploy(projectDir, logDir, envFile) : 'none: the stack has no secret',
+    );
+    if (!secretsWritten) return result;
+    // The app's files then hold what its environment holds, pointed at the scratch servers; the containers get
+    // NAME_FILE, as compose.prod.yaml says.
+    const asFiles = (service: string, env: Record<string, string>): Record<string, string> => {
+      const out = { ...env };
+      for (const [name, file] of fileBackedVariables(projectDir, service)) {
+        const path = join(projectDir, 'secrets', file);
+        rmSync(path, { force: true });
+        writeFileSync(path, `${out[name] ?? ''}\n`, { mode: 0o444 });
+        delete out[name];
+        out[`${name}_FILE`] = `/run/secrets/${file}`;
+      }
+      return out;
+    };
+    const hostNetworked = (env: Record<string, string>) => ({ network_mode: 'host', networks: '!reset []', depends_on: '!reset {}', environment: env });
+    const prodServices: Record<string, Record<string, unknown>> = { web: hostNetworked(asFiles('web', webEnv)) };
+    if (prod.services.migrate) prodServices.migrate = hostNetworked(asFiles('migrate', envOf('migrate', 'prod', prodValues)));
+    writeOverride(override, prodServices);
+    // Every secret value these containers could have been given: none may be in a container's environment.
+    const secretValues = [
+      ...plan.env.filter((v) => typeof v.dev === 'object').map((v) => prodValues[v.name] ?? ''),
+      ...[...fileBackedVariables(projectDir, 'web').keys()].map((k) => webEnv[k] ?? ''),
+    ].filter((v) => v.length >= 8);
     const run = composeRunner({ engine: e, cwd: projectDir, project: projectName, override, envFile });
     // TAG picks the image target; compose takes the process environment over the env file.
     const compose = (args: string[], tag: string, file = 'compose.prod.yaml', timeoutMs = 180_000) => run(args, { file, env: { TAG: tag }, timeoutMs });
@@ -264,11 +288,13 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
           // The one-shot job runs confined like web (the container is kept until its settings are read).
           const hc = JSON.parse((await e.docker(['inspect', '--format', '{{json .HostConfig}}', name])).output) as HostSettings;
           const problems = hardeningProblems(hc);
+          const env = JSON.parse((await e.docker(['inspect', '--format', '{{json .Config.Env}}', name])).output) as string[];
+          problems.push(...environmentSecretProblems(env, secretValues));
           if (problems.length) throw new Error(`migrate: ${problems.join('; ')}`);
         } finally {
           await e.docker(['rm', '-f', name]);
         }
-        return `compose run migrate: ${JSON.stringify(prod.services.migrate!.command)} (${(r.ms / 1000).toFixed(1)} s), read-only, no capabilities, no-new-privileges, PIDs limit`;
+        return `compose run migrate: ${JSON.stringify(prod.services.migrate!.command)} (${(r.ms / 1000).toFixed(1)} s), read-only, no capabilities, no-new-privileges, PIDs limit, no secret in Config.Env`;
       });
     }
     const timing = { upToHealthMs: 0, upToReadyMs: 0 };
@@ -327,8 +353,10 @@ export async function runEngineStack(row: EngineRow, rootDir: string): Promise<E
       const hc = JSON.parse((await e.docker(['inspect', '--format', '{{json .HostConfig}}', container])).output) as HostSettings;
       const problems = await confinementProblems(e, container);
       problems.problems.push(...hardeningProblems(hc));
+      const env = JSON.parse((await e.docker(['inspect', '--format', '{{json .Config.Env}}', container])).output) as string[];
+      problems.problems.push(...environmentSecretProblems(env, secretValues));
       if (problems.problems.length) throw new Error(problems.problems.join('; '));
-      return `${problems.processes} processes: UID 10001, no capabilities (effective, permitted, bounding), no_new_privs; root read-only (EROFS)`;
+      return `${problems.processes} processes: UID 10001, no capabilities (effective, permitted, bounding), no_new_privs; root read-only (EROFS); no secret among ${env.length} variables of Config.Env (${secretValues.length} values looked for)`;
     });
     const cache = servers.find((s) => s.service === 'cache' && s.server.target);
     if (cache) {

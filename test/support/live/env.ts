@@ -47,8 +47,25 @@ export function prodEnvFile(projectDir: string, plan: StackPlan, overrides: Reco
   return { ...env, ...overrides };
 }
 
-/** A compose service's environment (mapping or list form), interpolated. */
-export function composeEnvironment(projectDir: string, service: string, values: Record<string, string>, mode: 'prod' | 'dev' = 'prod'): Record<string, string> {
+/** What scripts/lib.sh's write_secrets writes into each file of secrets/, as written there (`secret "$1" NAME "VALUE"`). */
+export function writtenSecrets(projectDir: string): Map<string, string> {
+  const lib = readFileSync(join(projectDir, 'scripts/lib.sh'), 'utf8');
+  return new Map([...lib.matchAll(/^\s*secret "\$1" ([A-Za-z0-9_.-]+) "([^"]*)"/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
+const SECRET_FILE = /^\/run\/secrets\/([A-Za-z0-9_.-]+)$/;
+
+/**
+ * A compose service's environment (mapping or list form), interpolated. A variable handed over as a file
+ * (NAME_FILE=/run/secrets/x) comes back as NAME with the value deploy writes into x, unless `files` is 'keep'.
+ */
+export function composeEnvironment(
+  projectDir: string,
+  service: string,
+  values: Record<string, string>,
+  mode: 'prod' | 'dev' = 'prod',
+  files: 'resolve' | 'keep' = 'resolve',
+): Record<string, string> {
   const compose = readCompose(projectDir, mode);
   const file = mode === 'prod' ? 'compose.prod.yaml' : 'compose.yaml';
   const s = compose.services[service];
@@ -59,9 +76,25 @@ export function composeEnvironment(projectDir: string, service: string, values: 
     : Object.entries((raw as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]);
   const problems: string[] = [];
   const out: Record<string, string> = {};
-  for (const [k, v] of entries) out[k] = interpolate(v, values, problems);
+  const written = files === 'resolve' ? writtenSecrets(projectDir) : new Map<string, string>();
+  for (const [k, v] of entries) {
+    const file = k.endsWith('_FILE') ? SECRET_FILE.exec(v)?.[1] : undefined;
+    if (file && written.has(file)) out[k.slice(0, -'_FILE'.length)] = interpolate(written.get(file)!, values, problems);
+    else out[k] = interpolate(v, values, problems);
+  }
   if (problems.length) throw new Error(`${file} ${service}: ${problems.join('; ')}`);
   return out;
+}
+
+/** The variables of a service compose hands over as files: NAME → the file's name under /run/secrets. */
+export function fileBackedVariables(projectDir: string, service: string): Map<string, string> {
+  const env = (readCompose(projectDir, 'prod').services[service]?.environment ?? {}) as Record<string, unknown>;
+  return new Map(
+    Object.entries(env).flatMap(([k, v]) => {
+      const file = k.endsWith('_FILE') ? SECRET_FILE.exec(String(v))?.[1] : undefined;
+      return file ? [[k.slice(0, -'_FILE'.length), file] as [string, string]] : [];
+    }),
+  );
 }
 
 export function composeCommand(projectDir: string, service: string): string[] | undefined {
