@@ -82,13 +82,15 @@ export function serverDb(d: ServerDb): Component {
       // Production: the image's entrypoint reads each password from the file its *_FILE variable names.
       const secrets: SecretFile[] = passwords.map((v) => ({ name: v.toLowerCase(), value: `\${${v}:?set ${v} in .env.prod}` }));
       const environment = (mode: 'dev' | 'prod'): Record<string, string> => {
-        const e: Record<string, string> = { [user]: `\${${user}:-app}` };
-        for (const v of passwords) {
-          if (mode === 'prod') e[`${v}_FILE`] = `/run/secrets/${v.toLowerCase()}`;
-          else e[v] = `\${${v}:?set ${v} in .env}`;
-        }
-        e[d.dbVar] = `\${${d.dbVar}:-${dbName}}`;
-        return e;
+        const secret = (v: string): [string, string] =>
+          mode === 'prod' ? [`${v}_FILE`, `/run/secrets/${v.toLowerCase()}`] : [v, `\${${v}:?set ${v} in .env}`];
+        // In this order since 0.1.0: upgrades keep a file's key order, so a new order would differ from a fresh project.
+        return Object.fromEntries([
+          [user, `\${${user}:-app}`],
+          secret(password),
+          [d.dbVar, `\${${d.dbVar}:-${dbName}}`],
+          ...(d.rootPassword ? [secret(root)] : []),
+        ]);
       };
       const healthcheck = { test: d.healthcheck, interval: '5s', timeout: '5s', retries: 10, start_period: '30s', start_interval: '1s' };
       const volume = `${d.id}-data`;
