@@ -104,6 +104,14 @@ breaks('watch sync over a bind mount', 'compose.watch-overlap', (p) =>
   editYaml(p, 'compose.yaml', (d) => d.services.web.develop.watch.push({ action: 'sync', path: './app', target: '/app/app' })),
 );
 breaks(
+  'capabilities added without dropping the rest',
+  'compose.prod-hardening',
+  (p) => editYaml(p, 'compose.prod.yaml', (d) => delete d.services.proxy.cap_drop),
+  {
+    message: /proxy adds CHOWN, SETGID, SETUID without cap_drop ALL/,
+  },
+);
+breaks(
   'a password back in the environment',
   'compose.prod-secrets',
   (p) => editYaml(p, 'compose.prod.yaml', (d) => (d.services.db.environment.POSTGRES_PASSWORD = '${POSTGRES_PASSWORD:?set it}')),

@@ -146,6 +146,8 @@ export interface DocsFacet {
   deploySteps?: string[];
   /** Bullets of the Observability section (Markdown). */
   observability?: string[];
+  /** Why its production service adds back the Linux capabilities it does (Markdown, one sentence). */
+  capabilities?: string;
   /** Reaching this service's UI in production, where it publishes no port. */
   productionUi?: { name: string; port: number };
   /** Lines of the layout block: a path and what it holds. */

@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert';
 import { CACHES, DATABASES, FRAMEWORKS, PACKAGINGS, type Answers } from '../../src/answers/options.js';
 import { cacheAsRoot, runCacheCheck } from '../support/engine/cache.js';
 import { forEngine20 } from '../support/engine/images.js';
+import { runServiceCheck, STAND_INS } from '../support/engine/services.js';
 import { proxyOnBackend, runNetworkCheck } from '../support/engine/networks.js';
 import { type EngineResult, type EngineRow, runEngineStack } from '../support/engine/stack.js';
 import { coveringSet, uncoveredPairs } from '../support/live/combos.js';
@@ -113,6 +114,15 @@ for (const cache of ['redis', 'valkey'] as const) {
     if (only && !only.test(`cache-${cache}`)) return;
     const r = await runCacheCheck(dir, cache);
     for (const c of r.checks) console.log(`  ok   cache ${cache}: ${c}`);
+    assert.equal(r.problems, []);
+  });
+}
+
+for (const id of Object.keys(STAND_INS)) {
+  test(`tier 3 service: compose.prod.yaml's ${id} runs confined, with each capability it adds shown needed`, async () => {
+    if (only && !only.test(`service-${id}`)) return;
+    const r = await runServiceCheck(dir, id);
+    for (const c of r.checks) console.log(`  ok   service ${id}: ${c}`);
     assert.equal(r.problems, []);
   });
 }

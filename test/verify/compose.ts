@@ -488,6 +488,10 @@ function checkProduction(p: Project, doc: Json, services: [string, Json][], oneS
     if (!s?.deploy?.resources?.limits?.memory) add('compose.prod-hardening', `${name} has no memory limit`);
   }
   for (const [name, s] of services) {
+    // Added capabilities mean something only on top of dropping the rest.
+    if (Array.isArray(s?.cap_add) && s.cap_add.length > 0 && !(Array.isArray(s.cap_drop) && s.cap_drop.includes('ALL'))) {
+      add('compose.prod-hardening', `${name} adds ${s.cap_add.join(', ')} without cap_drop ALL (it keeps the engine's default set too)`);
+    }
     if (!s?.deploy?.resources?.limits?.pids && !s?.pids_limit) add('compose.prod-hardening', `${name} has no PIDs limit (deploy.resources.limits.pids)`);
     // Every process of the app's image (web, migrate, workers) is confined like web.
     if (!String(s?.image ?? '').startsWith('${IMAGE')) continue;

@@ -17,6 +17,8 @@ export const component: Component = {
     docs: {
       name: 'Caddy',
       parts: [{ part: 'Reverse proxy', choice: "Caddy (automatic HTTPS with Let's Encrypt in production)" }],
+      capabilities:
+        "the image's `caddy` binary carries the file capability to bind ports below 1024, and the kernel will not start it\nunless that capability (`NET_BIND_SERVICE`) is in its bounding set",
       urls: [{ what: 'App through Caddy', url: `http://127.0.0.1:${devHostPort(8080, answers.port)}` }],
       deploySteps: [
         'Set `DOMAIN` (a DNS name pointing at the server) and `ACME_EMAIL` in `.env.prod`; open ports 80 and 443.\n   Caddy gets and renews the certificate itself and keeps it in the `caddy-data` volume.',
@@ -42,6 +44,10 @@ export const component: Component = {
           ports: ['80:80', '443:443', '443:443/udp'],
           depends_on: healthy,
           healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/caddy-health'], interval: '15s', timeout: '3s', retries: 3 },
+          // The image's caddy binary carries the file capability NET_BIND_SERVICE: the kernel refuses to run it
+          // unless that capability is in the bounding set. It needs nothing else (tier 3 shows both).
+          cap_drop: ['ALL'],
+          cap_add: ['NET_BIND_SERVICE'],
           deploy: { resources: { limits: { cpus: '0.5', memory: '128M' } } },
         },
       },

@@ -27,7 +27,10 @@ export const component: Component = {
       volumes: ['./grafana/provisioning:/etc/grafana/provisioning:ro', './grafana/dashboards:/var/lib/grafana/dashboards:ro', 'grafana-data:/var/lib/grafana'],
       healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:3000/api/health'], interval: '10s', timeout: '3s', retries: 5 },
       depends_on: { prometheus: { condition: 'service_healthy' } },
-      ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(3000, answers.port)}:3000`] } : { deploy: { resources: { limits: { memory: '256M' } } } }),
+      ...(mode === 'dev'
+        ? { ports: [`127.0.0.1:${devHostPort(3000, answers.port)}:3000`] }
+        : // The image runs as UID 472: a process that is not root holds no capability to drop.
+          { cap_drop: ['ALL'], deploy: { resources: { limits: { memory: '256M' } } } }),
     });
     return {
       docs: {

@@ -21,6 +21,8 @@ export const component: Component = {
         "Put the TLS certificate and key in `nginx/certs/` (`fullchain.pem`, `privkey.pem`; `nginx/certs/README.md` shows\n   how to get them from Let's Encrypt).",
       ],
       layout: [{ path: 'nginx/', about: 'proxy configs (dev.conf, prod.conf) and certs/ for TLS' }],
+      capabilities:
+        "nginx's master process (root) makes its temporary folders and gives them to its workers' user (`CHOWN`), then\nstarts the workers as that user (`SETGID`, `SETUID`); it reads the TLS key as root without bypassing file permissions,\nso keep `nginx/certs/privkey.pem` owned by root",
     },
     services: {
       dev: {
@@ -43,6 +45,11 @@ export const component: Component = {
           healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/nginx-health'], interval: '15s', timeout: '3s', retries: 3 },
           read_only: true,
           tmpfs: ['/var/cache/nginx', '/var/run', '/tmp'],
+          // The master runs as root: it makes its temp folders in the tmpfs and gives them to the worker user
+          // (CHOWN), then starts the workers as that user (SETGID, SETUID). Nothing else: ports 80 and 443 need no
+          // capability on Docker 20.10+, which opens low ports to containers (tier 3 shows each one is needed).
+          cap_drop: ['ALL'],
+          cap_add: ['CHOWN', 'SETGID', 'SETUID'],
           deploy: { resources: { limits: { cpus: '0.5', memory: '128M' } } },
         },
       },

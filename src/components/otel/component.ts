@@ -21,7 +21,8 @@ export const component: Component = {
       volumes: ['./otel/collector.yaml:/etc/otelcol/config.yaml:ro'],
       ...(mode === 'dev'
         ? { ports: [`127.0.0.1:${devHostPort(4318, answers.port)}:4318`] }
-        : { deploy: { resources: { limits: { memory: '256M' } } }, networks: ['backend', 'egress'] }),
+        : // The image runs as UID 10001: a process that is not root holds no capability to drop.
+          { cap_drop: ['ALL'], deploy: { resources: { limits: { memory: '256M' } } }, networks: ['backend', 'egress'] }),
     });
     const appEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: answers.name };
     // Tracing instruments the framework (and SQLAlchemy where the project uses it): their packages are ours.

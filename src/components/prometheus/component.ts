@@ -44,7 +44,10 @@ export const component: Component = {
       volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
       healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9090/-/ready'], interval: '10s', timeout: '3s', retries: 5 },
       depends_on: { web: { condition: 'service_healthy' } },
-      ...(mode === 'dev' ? { ports: [`127.0.0.1:${devHostPort(9090, answers.port)}:9090`] } : { deploy: { resources: { limits: { memory: '512M' } } } }),
+      ...(mode === 'dev'
+        ? { ports: [`127.0.0.1:${devHostPort(9090, answers.port)}:9090`] }
+        : // The image runs as `nobody` and writes only its volume (tier 3 runs it so).
+          { read_only: true, cap_drop: ['ALL'], deploy: { resources: { limits: { memory: '512M' } } } }),
     });
     const port = devHostPort(9090, answers.port);
     return {

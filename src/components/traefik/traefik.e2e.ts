@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultsFor } from '../../answers/options.js';
 import { renderProject, writeProject } from '../../../test/support/generate.js';
-import { requireTool } from '../../../test/support/tools/common.js';
+import { requireTool, selfSignedCertificate } from '../../../test/support/tools/common.js';
 import { TRAEFIK, traefikArgs } from './verify.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -33,28 +33,7 @@ function inNamespace(mode: 'dev' | 'prod', checks: string[]): { out: string; log
     mkdirSync(files);
     const routing = args.find((a) => a.startsWith('--providers.file.filename='))!.split('=')[1]!;
     writeFileSync(join(files, 'app.yml'), readFileSync(routing));
-    const cert = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=app.example.com',
-        '-addext',
-        'subjectAltName=DNS:app.example.com',
-        '-keyout',
-        join(files, 'key.pem'),
-        '-out',
-        join(files, 'cert.pem'),
-      ],
-      { encoding: 'utf8' },
-    );
-    if (cert.status !== 0) throw new Error(cert.stderr);
+    selfSignedCertificate(join(files, 'key.pem'), join(files, 'cert.pem'), 'app.example.com', 1);
     writeFileSync(join(files, 'certs.yml'), `tls:\n  certificates:\n    - certFile: ${join(files, 'cert.pem')}\n      keyFile: ${join(files, 'key.pem')}\n`);
     args = args.map((a) => (a === `--providers.file.filename=${routing}` ? `--providers.file.directory=${files}` : a));
   }

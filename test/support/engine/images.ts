@@ -3,7 +3,7 @@
 //                             with the official image's PATH, LANG and CMD; kept as a tar in the engine cache
 //   ghcr.io/astral-sh/uv:<v>  uv's release image holds only /uv and /uvx: the same version's binaries from PyPI
 // and the two changes Engine 20.10 needs to build a Dockerfile written for current engines.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IMAGES, pythonImage, UV_VERSION } from '../../../src/components/pins.js';
@@ -100,4 +100,24 @@ export function forEngine20(dockerfile: string): { text: string; changes: string
     return '';
   });
   return { text, changes };
+}
+
+/**
+ * An image of a service built on the Python stand-in (`dockerfile`: the lines after FROM), tagged as the pinned
+ * image it stands in for; rebuilt when its revision label differs. `context` puts files in the build folder first.
+ */
+export async function ensureStandIn(
+  engine: Engine,
+  tag: string,
+  revision: string,
+  dockerfile: string[],
+  folder: string,
+  context?: (dir: string) => void,
+): Promise<void> {
+  if (await present(engine, tag, revision)) return;
+  mkdirSync(folder, { recursive: true });
+  context?.(folder);
+  writeFileSync(join(folder, 'Dockerfile'), [`FROM ${pythonTag()}`, ...dockerfile, `LABEL pydocker.standin=${revision}`, ''].join('\n'));
+  const built = await engine.docker(['build', '--network', 'host', ...engine.proxyBuildArgs, '-t', tag, folder], { timeoutMs: 600_000 });
+  if (built.code !== 0) throw new Error(`building the stand-in ${tag} failed:\n${built.output.slice(-3000)}`);
 }

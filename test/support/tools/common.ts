@@ -208,3 +208,28 @@ export function hostOf(address: string): string {
 export function formatOutput(sections: Array<[string, string]>): string {
   return sections.map(([title, text]) => `--- ${title}\n${text}`.trimEnd()).join('\n');
 }
+
+/** A self-signed test certificate and its unencrypted key (EC P-256) for `name` (a DNS name, or also 127.0.0.1). */
+export function selfSignedCertificate(key: string, cert: string, name: string, days = 2): void {
+  const san = name === 'localhost' ? 'DNS:localhost,IP:127.0.0.1' : `DNS:${name}`;
+  const r = run(requireTool('openssl'), [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    String(days),
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    `subjectAltName=${san}`,
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ]);
+  if (r.code !== 0) throw new Error(`openssl could not make a test certificate: ${r.output}`);
+}

@@ -24,6 +24,7 @@ import {
   requireTool,
   run,
   scratch,
+  selfSignedCertificate,
 } from './common.js';
 
 /** The official image's /etc/nginx/nginx.conf (nginx:1.28-alpine), which includes conf.d/*.conf in http {}. */
@@ -85,7 +86,7 @@ const older = (a: number[], b: number[]) => {
  *   `http2 on;` (1.25.1) -> `listen ... ssl http2;`
  *   `server host:port resolve;` in an upstream (1.27.3) -> without `resolve` (resolved once, at load).
  */
-function downlevel(text: string, version: number[], notes: string[]): string {
+export function downlevel(text: string, version: number[], notes: string[]): string {
   let out = text;
   if (older(version, [1, 25, 1]) && /^\s*http2\s+on;/m.test(out)) {
     notes.push(`nginx ${version.join('.')} here predates "http2 on;" (1.25.1): checked as "listen ... ssl http2;"`);
@@ -119,7 +120,7 @@ export function prepareNginxNamespace(projectDir: string, mode: Mode): NginxName
   const nginx = requireTool('nginx');
   requireTool('unshare');
   requireTool('ip');
-  const openssl = requireTool('openssl');
+  requireTool('openssl');
   const version = hostNginxVersion(nginx);
   const s = scratch('nginx');
   const notes: string[] = [];
@@ -229,26 +230,7 @@ export function prepareNginxNamespace(projectDir: string, mode: Mode): NginxName
       const cert = hostPathOf([{ ...mount, source: copy }], pair.cert ?? `${dir}/fullchain.pem`)!;
       const key = hostPathOf([{ ...mount, source: copy }], pair.key ?? `${dir}/privkey.pem`)!;
       mkdirSync(dirname(cert), { recursive: true });
-      const r = run(openssl, [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ]);
-      if (r.code !== 0) throw new Error(`openssl could not make a test certificate: ${r.output}`);
+      selfSignedCertificate(key, cert, 'localhost');
       notes.push(`no certificate in ${relative(projectDir, mount.source) || '.'}: a self-signed test pair was made for ${pair.cert} and ${pair.key}`);
     }
 
