@@ -2,6 +2,7 @@
 // app's own services (web, migrate), which depend on what every other component contributed.
 import type { Answers } from '../answers/options.js';
 import type { ComposeService, Contribution, SecretFile, ServeSpec } from '../components/types.js';
+import { secretPath } from '../components/shared/secrets.js';
 import type { ComposeModel } from './types.js';
 
 /** Where the code lives in the image; the dev container mounts the source over it. */
@@ -16,30 +17,25 @@ function mergeEnv(contributions: Contribution[], mode: Mode): Record<string, str
   return env;
 }
 
-/** Where Compose mounts a service's secrets. */
-export const SECRETS_DIR = '/run/secrets';
 const VARIABLE_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)/g;
-
-const REQUIRED_READ = /required\("([A-Za-z_][A-Za-z0-9_]*)"/;
 
 /**
  * The app's production variables whose values hold a secret variable (a password, a URL with one in it): each
- * becomes a file of its own, named after it in lower case, that the app reads through NAME_FILE. Only variables
- * app/config.py reads with `required` (which honours NAME_FILE); others (a preset's, read by the team's own code)
- * stay in the environment.
+ * becomes a file of its own, named after it in lower case, that the app reads through NAME_FILE. Only the
+ * settings production requires (app/config.py's `required`, which honours NAME_FILE); others (a preset's, read by
+ * the team's own code) stay in the environment.
  */
 export function appSecretFiles(contributions: Contribution[], secretVars: ReadonlySet<string>): SecretFile[] {
-  const fileReadable = new Set(contributions.flatMap((c) => (c.settings ?? []).map((s) => REQUIRED_READ.exec(s.read)?.[1]).filter(Boolean)));
+  const required = new Set(contributions.flatMap((c) => (c.settings ?? []).flatMap((s) => (s.production ? [s.production[0]] : []))));
   return Object.entries(mergeEnv(contributions, 'prod'))
-    .filter(([name]) => fileReadable.has(name))
-    .filter(([, value]) => [...value.matchAll(VARIABLE_REF)].some((m) => secretVars.has(m[1]!)))
+    .filter(([name, value]) => required.has(name) && [...value.matchAll(VARIABLE_REF)].some((m) => secretVars.has(m[1]!)))
     .map(([name, value]) => ({ name: name.toLowerCase(), value }));
 }
 
 /** The environment with each secret variable replaced, in place, by NAME_FILE naming its file. */
 function fileBacked(env: Record<string, string>, secrets: SecretFile[]): Record<string, string> {
   const files = new Set(secrets.map((s) => s.name));
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => (files.has(k.toLowerCase()) ? [`${k}_FILE`, `${SECRETS_DIR}/${k.toLowerCase()}`] : [k, v])));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => (files.has(k.toLowerCase()) ? [`${k}_FILE`, secretPath(k.toLowerCase())] : [k, v])));
 }
 
 function dependsOn(contributions: Contribution[], withMigrate: boolean): Record<string, { condition: string }> {
@@ -219,8 +215,8 @@ function sqliteVolume(contributions: Contribution[]): string[] {
 }
 
 /**
- * `secretVars`: the env variables that hold secrets. In production the app's values that use one reach it as
- * files, like the other services' secrets (the components name theirs); compose.prod.yaml lists them all.
+ * `appSecrets` (production): the app's values that reach it as files (appSecretFiles), like the other services'
+ * secrets (the components name theirs); compose.prod.yaml lists them all.
  */
 export function buildCompose(
   a: Answers,
@@ -228,9 +224,8 @@ export function buildCompose(
   contributions: Contribution[],
   mode: Mode,
   dependencyFiles: string[],
-  secretVars: ReadonlySet<string> = new Set(),
+  appSecrets: SecretFile[] = [],
 ): ComposeModel {
-  const appSecrets = appSecretFiles(contributions, secretVars);
   const services: Record<string, ComposeService> = appServices(a, serve, contributions, mode, dependencyFiles, appSecrets);
   const volumes: Record<string, Record<string, unknown>> = {};
   for (const c of contributions) {

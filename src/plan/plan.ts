@@ -55,7 +55,7 @@ export function plan(answers: Answers, preset?: PlanPreset, options: { hold?: Re
 
   const dependencyFiles = unique(all('dependencyFiles'));
   const env = mergeEnvVars(contributions);
-  const secretVars = new Set(env.filter((v) => typeof v.dev === 'object').map((v) => v.name));
+  const appSecrets = appSecretFiles(contributions, new Set(env.filter((v) => typeof v.dev === 'object').map((v) => v.name)));
   const dev = buildCompose(answers, serve, contributions, 'dev', dependencyFiles);
   const clashes = hostPortClashes(dev.services);
   if (clashes.length > 0) throw new AnswerError(clashes);
@@ -74,10 +74,10 @@ export function plan(answers: Answers, preset?: PlanPreset, options: { hold?: Re
     components: chosen.map((c) => c.id),
     compose: {
       dev,
-      prod: buildCompose(answers, serve, contributions, 'prod', dependencyFiles, secretVars),
+      prod: buildCompose(answers, serve, contributions, 'prod', dependencyFiles, appSecrets),
     },
     env,
-    secrets: [...all('secrets'), ...appSecretFiles(contributions, secretVars)],
+    secrets: [...all('secrets'), ...appSecrets],
     requirements: unique(all('requirements')).sort(),
     devRequirements: unique(all('devRequirements')).sort(),
     buildPackages: unique(all('buildPackages')).sort(),

@@ -2,6 +2,7 @@
 import type { Component } from '../types.js';
 import { IMAGES } from '../pins.js';
 import { devHostPort } from '../shared/dev-port.js';
+import { requiredSecret, secretPath } from '../shared/secrets.js';
 
 export const component: Component = {
   id: 'grafana',
@@ -11,14 +12,14 @@ export const component: Component = {
   label: 'Grafana (provisioned dashboard)',
   requires: [{ id: 'prometheus', why: ' as its data source' }],
   contribute: ({ answers }) => {
-    const secret = { name: 'grafana_admin_password', value: '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env.prod}' };
+    const secret = requiredSecret('GRAFANA_ADMIN_PASSWORD');
     const service = (mode: 'dev' | 'prod') => ({
       image: IMAGES.grafana.ref,
       environment: {
         GF_SECURITY_ADMIN_USER: '${GRAFANA_ADMIN_USER:-admin}',
         // Production: Grafana reads any setting's variable with the __FILE suffix from that file.
         ...(mode === 'prod'
-          ? { GF_SECURITY_ADMIN_PASSWORD__FILE: `/run/secrets/${secret.name}` }
+          ? { GF_SECURITY_ADMIN_PASSWORD__FILE: secretPath(secret.name) }
           : { GF_SECURITY_ADMIN_PASSWORD: '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env}' }),
         GF_USERS_ALLOW_SIGN_UP: 'false',
         GF_ANALYTICS_REPORTING_ENABLED: 'false',

@@ -3,6 +3,7 @@
 // folder describes only what differs: its id, label, image and server binaries.
 import { PY } from '../pins.js';
 import type { Component, ImagePin } from '../types.js';
+import { requiredSecret, secretPath } from './secrets.js';
 
 export interface RedisProtocolCache {
   id: string;
@@ -43,7 +44,7 @@ export function redisProtocolCache(d: RedisProtocolCache): Component {
       testUrl: 'redis://:pw@cache:6379/1',
     },
     contribute: () => {
-      const secret = { name: password.toLowerCase(), value: `\${${password}:?set ${password} in .env.prod}` };
+      const secret = requiredSecret(password);
       const limits = '--maxmemory 256mb --maxmemory-policy allkeys-lru';
       const timing = { interval: '5s', timeout: '3s', retries: 10, start_period: '10s', start_interval: '1s' };
       const dev = {
@@ -62,7 +63,7 @@ export function redisProtocolCache(d: RedisProtocolCache): Component {
       // ps shows no password); the healthcheck's client reads it from its variable, set for that command only.
       // The image's entrypoint drops root only for a command that starts with the server, and this one starts
       // with `sh`: the service runs as the image's own account instead, which needs no capability at all.
-      const file = `/run/secrets/${secret.name}`;
+      const file = secretPath(secret.name);
       const prod = {
         image: d.image.ref,
         user: d.user,

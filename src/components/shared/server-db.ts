@@ -1,7 +1,8 @@
 // The shape every database server component shares (a `db` service with a healthcheck and a volume,
 // credentials as secrets, a DATABASE_URL for the app); each server's folder describes its own differences.
 import { pyConstant } from '../../render/python-text.js';
-import type { BackupFacet, Component, ComposeService, EnvVar, ImagePin, SecretFile, SettingFacet } from '../types.js';
+import type { BackupFacet, Component, ComposeService, EnvVar, ImagePin, SettingFacet } from '../types.js';
+import { requiredSecret, secretPath } from './secrets.js';
 
 /** DATABASE_URL in app/config.py: required in production, a localhost default in development. */
 export function databaseSetting(devUrl: string, productionUrl: string, prefix: string): SettingFacet {
@@ -80,10 +81,10 @@ export function serverDb(d: ServerDb): Component {
       }
       const passwords = d.rootPassword ? [password, root] : [password];
       // Production: the image's entrypoint reads each password from the file its *_FILE variable names.
-      const secrets: SecretFile[] = passwords.map((v) => ({ name: v.toLowerCase(), value: `\${${v}:?set ${v} in .env.prod}` }));
+      const secrets = passwords.map(requiredSecret);
       const environment = (mode: 'dev' | 'prod'): Record<string, string> => {
         const secret = (v: string): [string, string] =>
-          mode === 'prod' ? [`${v}_FILE`, `/run/secrets/${v.toLowerCase()}`] : [v, `\${${v}:?set ${v} in .env}`];
+          mode === 'prod' ? [`${v}_FILE`, secretPath(requiredSecret(v).name)] : [v, `\${${v}:?set ${v} in .env}`];
         // In this order since 0.1.0: upgrades keep a file's key order, so a new order would differ from a fresh project.
         return Object.fromEntries([
           [user, `\${${user}:-app}`],
