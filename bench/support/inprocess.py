@@ -327,8 +327,23 @@ def parts(n: int) -> dict[str, Any]:
         series.started()
         series.finished(200, 0.0004)
 
+    # The same writes through prometheus_client's own multiprocess values (what the app did before
+    # app/metrics_files.py), into the same folder under another route: its series made once, then cached.
+    files = metrics._FILES
+    metrics._FILES = None
+    try:
+        metrics.for_route("GET", "/bench-client-values")
+    finally:
+        metrics._FILES = files
+
+    def client_writes() -> None:
+        series = metrics.for_route("GET", "/bench-client-values")
+        series.started()
+        series.finished(200, 0.0004)
+
     out = {
         "metrics_us": _us(metric_writes, n),
+        "metrics_prometheus_client_us": _us(client_writes, n),
         "request_id_us": _us(lambda: request_id_from(None), n),
         "quiet_log_us": _us(lambda: log_request("GET", "/health", "/health", 200, 0.0004), n),
     }
