@@ -8,6 +8,8 @@ compared byte for byte, then read back through MultiProcessCollector.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess, values
+from prometheus_client.mmap_dict import MmapedDict
 
 from app import metrics
 from app.metrics_files import RequestFiles
@@ -190,6 +193,46 @@ def test_a_forked_child_writes_files_of_its_own(tmp_path: Path, monkeypatch: pyt
     assert parent.read_bytes() == before
     assert (tmp_path / f"counter_http_{child}.db").exists()
     assert 'http_requests_total{method="GET",route="/items",status="200"} 4.0' in exposition(tmp_path)
+
+
+# app.metrics in multiprocess mode (as gunicorn runs it): a route's series cached before a fork, used again
+# in the child, must write the child's files. Prints the child's pid.
+FORKED_WORKER = """
+import os
+from app import metrics
+
+metrics.for_route("GET", "/items").finished(200, 0.01)
+child = os.fork()
+if child == 0:
+    metrics.for_route("GET", "/items").finished(200, 0.01)
+    os._exit(0)
+os.waitpid(child, 0)
+print(child)
+"""
+
+
+def test_a_forked_worker_leaves_its_parents_files_alone(tmp_path: Path) -> None:
+    project = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    run = subprocess.run(  # noqa: S603 - this interpreter, the code above
+        [sys.executable, "-c", FORKED_WORKER],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    child = int(run.stdout.strip())
+
+    def requests_in(pid: str) -> list[float]:
+        path = tmp_path / f"counter_http_{pid}.db"
+        return [value for key, value, _, _ in MmapedDict.read_all_values_from_file(str(path)) if "http_requests" in key]
+
+    parents = {p.name.rsplit("_", 1)[1][:-3] for p in tmp_path.glob("counter_http_*.db")} - {str(child)}
+    assert len(parents) == 1
+    assert requests_in(parents.pop()) == [1.0]
+    assert requests_in(str(child)) == [1.0]
 
 
 def test_a_dead_workers_in_flight_requests_go_its_counts_stay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
