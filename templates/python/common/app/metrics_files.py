@@ -68,14 +68,17 @@ class _File:
         padded = encoded + b" " * (8 - (len(encoded) + 4) % 8)
         entry = struct.pack(f"i{len(padded)}sdd", len(encoded), padded, 0.0, 0.0)
         with _lock:
+            # Looked up again under the lock: threads of a worker's first requests add the same series at once.
+            found = self._slots.get(key)
+            if found is not None:
+                return found
             if self._used + len(entry) > len(self._map):
                 self._grow(self._used + len(entry))
             self._map[self._used : self._used + len(entry)] = entry
             self._used += len(entry)
             # Readers parse up to `used`: it moves only once the entry is whole.
             _USED.pack_into(self._map, 0, self._used)
-            index = (self._used - 16) // 8
-        self._slots[key] = index
+            index = self._slots[key] = (self._used - 16) // 8
         return index
 
     def _grow(self, needed: int) -> None:
@@ -116,14 +119,16 @@ class RequestFiles:
             self.bounds.append(_INF)
 
     def file(self, kind: str) -> _File:
-        pid = os.getpid()
-        if pid != self._pid:  # first use, or in a forked child: files named by this process
-            self._pid = pid
-            self._files = {}
-        found = self._files.get(kind)
-        if found is None:
-            found = self._files[kind] = _File(os.path.join(self._directory, f"{kind}_http_{pid}.db"))
-        return found
+        # Under the lock: two writers of one file (threads of a worker's first requests) would corrupt it.
+        with _lock:
+            pid = os.getpid()
+            if pid != self._pid:  # first use, or in a forked child: files named by this process
+                self._pid = pid
+                self._files = {}
+            found = self._files.get(kind)
+            if found is None:
+                found = self._files[kind] = _File(os.path.join(self._directory, f"{kind}_http_{pid}.db"))
+            return found
 
     def series(self, method: str, route: str) -> RequestSeries:
         return RequestSeries(self, method, route)

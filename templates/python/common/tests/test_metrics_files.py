@@ -153,12 +153,14 @@ def test_files_grown_past_their_first_size_stay_equal(
     assert 'http_requests_total{method="GET",route="/route/0",status="500"} 1.0' in exposition(ours)
 
 
-def test_threads_lose_no_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    series = request_files(tmp_path, fresh_metrics(monkeypatch)).series("GET", "/items")
-    threads, each = 8, 5000
+def in_threads(threads: int, each: int, series_of: Callable[[], Series]) -> float:
+    """`each` requests in each of `threads` threads, started together; the number of requests made."""
+    start = threading.Barrier(threads)
 
     def work() -> None:
+        start.wait()
         for _ in range(each):
+            series = series_of()
             series.started()
             series.finished(200, 0.002)
 
@@ -167,11 +169,34 @@ def test_threads_lose_no_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         thread.start()
     for thread in pool:
         thread.join()
+    return float(threads * each)
+
+
+def test_threads_lose_no_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    series = request_files(tmp_path, fresh_metrics(monkeypatch)).series("GET", "/items")
+
+    total = in_threads(8, 5000, lambda: series)
 
     lines = exposition(tmp_path)
-    assert f'http_requests_total{{method="GET",route="/items",status="200"}} {float(threads * each)}' in lines
-    assert f'http_request_duration_seconds_count{{method="GET",route="/items"}} {float(threads * each)}' in lines
+    assert f'http_requests_total{{method="GET",route="/items",status="200"}} {total}' in lines
+    assert f'http_request_duration_seconds_count{{method="GET",route="/items"}} {total}' in lines
     assert 'http_requests_in_progress{method="GET",route="/items"} 0.0' in lines
+
+
+def test_threads_starting_at_once_share_one_file_and_one_entry_per_series(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A gthread worker's first requests: several threads open the files and add the same series together.
+    files = request_files(tmp_path, fresh_metrics(monkeypatch))
+
+    total = in_threads(8, 200, lambda: files.series("GET", "/items"))
+
+    for path in tmp_path.iterdir():
+        keys = [key for key, _, _, _ in MmapedDict.read_all_values_from_file(str(path))]
+        assert len(keys) == len(set(keys)), path.name
+    lines = exposition(tmp_path)
+    assert f'http_requests_total{{method="GET",route="/items",status="200"}} {total}' in lines
+    assert f'http_request_duration_seconds_count{{method="GET",route="/items"}} {total}' in lines
 
 
 def test_a_forked_child_writes_files_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
