@@ -1,7 +1,7 @@
-"""The request metrics of one gunicorn worker, written into its files for about a microsecond per request.
+"""The request metrics of one gunicorn worker, written into its files for under 2 µs a request.
 
 prometheus_client's multiprocess values each take a lock, ask the kernel for the process id (to notice a
-fork) and pack the value into the worker's mapped file: five writes a request, about 8 µs. The series here
+fork) and pack the value into the worker's mapped file: five writes a request, 7-9 µs. The series here
 write the same file format (MmapedDict's layout and mmap_key's keys, so MultiProcessCollector and
 app/metrics_merge.py read them unchanged) through a view of the mapped file as an array of doubles: one
 addition in place per value, all of a request's under one lock. A fork is handled once, when it happens
